@@ -1,0 +1,18 @@
+;;; covers: integers, +, -, *, 1+, 1-, abs, min, max, format, ~d, ~%
+;;; Basic integer arithmetic, including large values inside the 62-bit range.
+(format t "~d~%" (+ 1 2 3 4))
+(format t "~d~%" (- 10))
+(format t "~d~%" (- 100 1 2 3))
+(format t "~d~%" (* 6 7))
+(format t "~d~%" (* -3 5 2))
+(format t "~d ~d~%" (1+ 41) (1- 0))
+(format t "~d ~d~%" (abs -17) (abs 17))
+(format t "~d ~d~%" (min 4 -2 9) (max 4 -2 9))
+(format t "~d~%" (+))
+(format t "~d~%" (*))
+(format t "~d~%" 4611686018427387903)
+(format t "~d~%" -4611686018427387904)
+(format t "~d~%" (- 4611686018427387903 1))
+(format t "~d~%" (* 1000000 1000000 1000))
+(format t "~d~%" (+ 2305843009213693951 2305843009213693952))
+(format t "~d~%" (* 2147483647 2147483647))

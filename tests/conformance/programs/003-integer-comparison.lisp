@@ -1,0 +1,22 @@
+;;; covers: integers, =, /=, <, >, <=, >=, zerop, plusp, minusp, evenp, oddp, t-nil
+;;; Numeric comparisons (including multi-argument forms) and predicates.
+(defun show (label value) (format t "~a: ~a~%" label value))
+(show "(= 3 3 3)" (= 3 3 3))
+(show "(= 3 3 4)" (= 3 3 4))
+(show "(/= 1 2 3)" (/= 1 2 3))
+(show "(/= 1 2 1)" (/= 1 2 1))
+(show "(< 1 2 3)" (< 1 2 3))
+(show "(< 1 3 2)" (< 1 3 2))
+(show "(> 3 2 1)" (> 3 2 1))
+(show "(<= 1 1 2)" (<= 1 1 2))
+(show "(>= 2 2 3)" (>= 2 2 3))
+(show "(< -4611686018427387904 4611686018427387903)"
+      (< -4611686018427387904 4611686018427387903))
+(show "zerop" (list (zerop 0) (zerop 1)))
+(show "plusp" (list (plusp 5) (plusp 0) (plusp -5)))
+(show "minusp" (list (minusp 5) (minusp 0) (minusp -5)))
+(show "evenp" (list (evenp 0) (evenp 7) (evenp -4)))
+(show "oddp" (list (oddp 0) (oddp 7) (oddp -3)))
+(show "nil is ()" (eq nil '()))
+(show "not nil" (not nil))
+(show "null 5" (null 5))

@@ -1,0 +1,15 @@
+;;; covers: strings, string-upcase, string-downcase, string-trim, string-left-trim, string-right-trim, string
+;;; Case conversion, trimming, and the string designator function.
+(format t "~a~%" (string-upcase "Hello, World 42"))
+(format t "~a~%" (string-downcase "Hello, World 42"))
+(format t "~a~%" (string-upcase "abcdef" :start 2 :end 4))
+(format t "[~a]~%" (string-trim " " "   padded   "))
+(format t "[~a]~%" (string-left-trim " " "   padded   "))
+(format t "[~a]~%" (string-right-trim " " "   padded   "))
+(format t "[~a]~%" (string-trim '(#\Space #\- #\*) "*-- title --*"))
+(format t "[~a]~%" (string-trim "xyz" "xyzzy"))
+(format t "~a~%" (string 'hello))
+(format t "~a~%" (string #\c))
+(format t "~a~%" (string "already"))
+(format t "~a~%" (string-downcase 'mixed-Case-symbol))
+(format t "~a~%" (map 'string #'char-upcase "mapped"))

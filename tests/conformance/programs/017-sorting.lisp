@@ -1,0 +1,17 @@
+;;; covers: sort, stable-sort, :key, string<, copy-list, copy-seq
+;;; Sorting numbers, strings and records; stable-sort keeps equal keys in order.
+(format t "~a~%" (sort (list 5 2 8 1 9 3) #'<))
+(format t "~a~%" (sort (list 5 2 8 1 9 3) #'>))
+(format t "~a~%" (sort (list "pear" "apple" "fig" "banana") #'string<))
+(defvar *people* '(("ann" 31) ("bob" 25) ("cid" 31) ("dee" 25) ("eve" 40)))
+(format t "~a~%" (stable-sort (copy-list *people*) #'< :key #'second))
+(format t "~a~%" (stable-sort (copy-list *people*) #'> :key #'second))
+(format t "~a~%" (sort (copy-list *people*) #'string> :key #'first))
+(format t "~a~%" (sort (list 3 -1 2 -5) #'< :key #'abs))
+(let ((v (vector 4 1 3 2)))
+  (setf v (sort v #'<))
+  (format t "~a~%" v))
+(format t "~a~%" (sort (copy-seq "sorting") #'char<))
+(format t "~a~%" (stable-sort (list '(b . 1) '(a . 1) '(c . 0)) #'< :key #'cdr))
+(format t "~a~%" (sort (list 1) #'<))
+(format t "~a~%" (sort (list) #'<))

@@ -1,0 +1,25 @@
+;;; covers: hash-table-equal, make-hash-table, gethash, setf-gethash, equal, hash-table-count, push
+;;; equal hash tables: string and list keys compare by contents.
+(defvar *h* (make-hash-table :test 'equal))
+(setf (gethash "alpha" *h*) 1)
+(setf (gethash (list 1 2) *h*) 'pair)
+(setf (gethash (concatenate 'string "al" "pha") *h*) 100)
+(format t "~d~%" (hash-table-count *h*))
+(format t "~a~%" (gethash "alpha" *h*))
+(format t "~a~%" (gethash (list 1 2) *h*))
+(format t "~a~%" (gethash (list 1 2 3) *h*))
+(format t "~a~%" (gethash "ALPHA" *h*))
+(defvar *eql* (make-hash-table :test 'eql))
+(setf (gethash (copy-seq "k") *eql*) 1)
+(multiple-value-bind (v found) (gethash (copy-seq "k") *eql*)
+  (format t "eql table finds copy: ~a ~a~%" v found))
+(defvar *groups* (make-hash-table :test #'equal))
+(dolist (w '("ant" "bee" "cat" "ape" "bat" "cow" "asp"))
+  (push w (gethash (subseq w 0 1) *groups*)))
+(dolist (k '("a" "b" "c" "d"))
+  (format t "~a: ~a~%" k (reverse (gethash k *groups*))))
+(defvar *pairs* (make-hash-table :test 'equal))
+(loop for i from 1 to 3
+      do (loop for j from 1 to 3
+               do (setf (gethash (list i j) *pairs*) (* i j))))
+(format t "~d ~d~%" (gethash '(2 3) *pairs*) (hash-table-count *pairs*))

@@ -1,0 +1,23 @@
+;;; covers: quote, function, if, progn, funcall, apply, functionp
+;;; quote, function, if and progn.
+(format t "~s~%" (quote (a b c)))
+(format t "~s~%" (car ''x))
+(format t "~s~%" (quote "str"))
+(format t "~d~%" (funcall (function +) 1 2))
+(format t "~d~%" (funcall #'* 3 4))
+(format t "~d~%" (apply #'+ 1 2 '(3 4)))
+(format t "~a~%" (apply #'list '()))
+(format t "~a ~a~%" (functionp #'car) (functionp 'car))
+(format t "~d~%" (funcall 'max 3 8 1))
+(defun classify (n)
+  (if (< n 0)
+      'negative
+      (if (= n 0) 'zero 'positive)))
+(format t "~a ~a ~a~%" (classify -5) (classify 0) (classify 5))
+(format t "~a~%" (if nil 'yes))
+(format t "~d~%" (progn 1 2 3))
+(format t "~a~%" (progn))
+(let ((log '()))
+  (progn (push 'a log) (push 'b log))
+  (format t "~a~%" log))
+(format t "~a~%" (funcall (function (lambda (x) (list x x))) 'z))

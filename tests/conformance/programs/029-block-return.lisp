@@ -1,0 +1,28 @@
+;;; covers: block, return-from, return, dolist, dotimes, defun
+;;; Named blocks, return-from across closures, and the implicit block nil of loops.
+(format t "~a~%" (block outer (return-from outer 'early) 'late))
+(format t "~a~%" (block b 1 2 3))
+(defun find-first-negative (list)
+  (dolist (x list)
+    (when (minusp x) (return-from find-first-negative x)))
+  'none)
+(format t "~a ~a~%" (find-first-negative '(1 -2 3)) (find-first-negative '(1 2)))
+(format t "~a~%" (dotimes (i 10) (when (= i 4) (return (* i 100)))))
+(format t "~a~%" (block outer
+                   (block inner
+                     (return-from outer 'from-inner))
+                   'after-inner))
+(defun search-2d (grid target)
+  (let ((row 0))
+    (dolist (line grid nil)
+      (let ((col (position target line)))
+        (when col (return-from search-2d (list row col))))
+      (incf row))))
+(format t "~a~%" (search-2d '((1 2) (3 4) (5 6)) 4))
+(format t "~a~%" (search-2d '((1 2)) 9))
+(defun via-closure ()
+  (mapc (lambda (x) (when (> x 2) (return-from via-closure x))) '(1 2 3 4))
+  'never)
+(format t "~a~%" (via-closure))
+(format t "~a~%" (block nil (return) 'unreached))
+(format t "~a~%" (multiple-value-list (block b (return-from b (values 1 2)))))
