@@ -1,0 +1,21 @@
+;;; covers: macrolet, defmacro, backquote
+;;; Local macros shadowing global ones and expanding into local code.
+(defmacro twice (form) `(progn ,form ,form))
+(let ((n 0))
+  (twice (incf n))
+  (format t "global twice: ~d~%" n))
+(let ((n 0))
+  (macrolet ((twice (form) `(progn ,form ,form ,form)))
+    (twice (incf n)))
+  (format t "local twice (really thrice): ~d~%" n))
+(macrolet ((square (x) `(* ,x ,x))
+           (with-doubled ((var val) &body body) `(let ((,var (* 2 ,val))) ,@body)))
+  (format t "~d~%" (square 7))
+  (with-doubled (d 21) (format t "~d~%" d)))
+(defun pick (op a b)
+  (macrolet ((dispatch (&rest names)
+               `(case op
+                  ,@(mapcar (lambda (name) `(,name (,name a b))) names)
+                  (t 'unknown))))
+    (dispatch + - * max min)))
+(format t "~a ~a ~a ~a~%" (pick '+ 3 4) (pick '* 3 4) (pick 'max 3 4) (pick 'foo 3 4))

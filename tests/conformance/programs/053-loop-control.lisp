@@ -1,0 +1,26 @@
+;;; covers: loop-while, loop-until, loop-when, loop-unless, loop-if, loop-do, loop-return, loop-always, loop-never, loop-thereis, loop-with, loop-=-then, loop-named, loop-finally
+;;; loop termination and conditional clauses, with, = ... then, named loops.
+(format t "~a~%" (loop for x in '(1 2 3 10 4) while (< x 5) collect x))
+(format t "~a~%" (loop for x in '(1 2 3 10 4) until (> x 5) collect x))
+(format t "~a~%" (loop for x in '(1 2 3 4 5 6) when (evenp x) collect x))
+(format t "~a~%" (loop for x in '(1 2 3 4 5 6) unless (evenp x) collect x))
+(format t "~a~%" (loop for x in '(1 2 3 4) if (oddp x) collect x unless (oddp x) collect (- x)))
+(loop for i from 1 to 3 do (format t "i=~d " i) (format t "sq=~d; " (* i i)))
+(terpri)
+(format t "~a~%" (loop for x in '(1 2 3 4) when (> x 2) return (* x 100)))
+(format t "~a~%" (loop for i from 0 do (when (= i 3) (return 'three))))
+(format t "~a ~a~%" (loop for x in '(2 4 6) always (evenp x)) (loop for x in '(2 5) always (evenp x)))
+(format t "~a ~a~%" (loop for x in '(1 3) never (evenp x)) (loop for x in '(1 2) never (evenp x)))
+(format t "~a~%" (loop for x in '(1 2 3) thereis (and (> x 1) (* x 10))))
+(format t "~a~%" (loop for x in '(1 2 3) thereis (> x 5)))
+(format t "~a~%" (loop with total = 0 for x in '(1 2 3) do (incf total x) finally (return total)))
+(format t "~a~%" (loop for x = 1 then (* x 2) while (< x 100) collect x))
+(format t "~a~%" (loop with a = 0 with b = 1 for i below 8 collect a do (psetq a b b (+ a b))))
+(format t "~a~%" (loop named outer for i from 0 below 5
+                       do (loop for j from 0 below 5
+                                when (= (* i j) 6) do (return-from outer (list i j)))))
+(format t "~a~%" (loop for x in '(1 2 3) when (evenp x) do (format t "[even ~d]" x)
+                       when (evenp x) collect x))
+(format t "~a~%" (loop for i from 1 to 10 when (oddp i) sum i into s finally (return s)))
+(format t "~a~%" (loop for x in '(3 1 2) for y = (* x 10) collect y))
+(format t "~a~%" (loop for i below 3 collect 'r))

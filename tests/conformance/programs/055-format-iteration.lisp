@@ -1,0 +1,16 @@
+;;; covers: format, ~{~}, ~^, ~a, ~d, ~s, format-nil
+;;; Iteration over list arguments with ~{ ~} and the ~^ escape.
+(format t "~{~a~}~%" '(1 2 3))
+(format t "~{~a~^, ~}~%" '(apple banana cherry))
+(format t "~{[~d]~}~%" '())
+(format t "(~{~s~^ ~})~%" '("a" b #\c))
+(format t "~{~a=~d~^; ~}~%" '(x 1 y 2 z 3))
+(format t "~{~{~a~^.~}~^ | ~}~%" '((1 2 3) (4 5) (6)))
+(defun join (items sep)
+  (format nil (concatenate 'string "~{~a~^" sep "~}") items))
+(format t "~a~%" (join '("usr" "local" "bin") "/"))
+(format t "~a~%" (join '(1) "+"))
+(format t "~{~a~%~}" '("line a" "line b"))
+(format t "total: ~d items: ~{~a~^ ~}~%" 3 '(p q r))
+(format t "~{<~a>~}~%" (list "x" 'y 3))
+(format t "~a~%" (format nil "~{~d~^,~}" (loop for i from 1 to 10 collect i)))
