@@ -1,0 +1,77 @@
+"""Turning what wasmtime raises during a call into a RuntimeFailure (exit 2):
+one line saying what happened, then the Wasm backtrace with function names."""
+from __future__ import annotations
+
+import re
+
+import wasmtime
+
+from .exit_codes import RuntimeFailure, failure
+
+_CAUSE = re.compile(r"Caused by:\s*(.*)", re.S)
+
+
+def _cause(text: str) -> str:
+    m = _CAUSE.search(text)
+    reason = (m.group(1) if m else text).strip()
+    return " ".join(line.strip() for line in reason.splitlines() if line.strip()) or "unknown error"
+
+
+def one_line(text: str) -> str:
+    """wasmtime's multi-line error as one line: its first line and its cause."""
+    lines = [l.strip() for l in text.strip().splitlines() if l.strip()]
+    if not lines:
+        return "unknown error"
+    cause = _cause(text) if "Caused by:" in text else ""
+    return f"{lines[0]}: {cause}" if cause and cause != lines[0] else lines[0]
+
+
+def _backtrace_from_text(text: str) -> list[str]:
+    lines = []
+    for line in text.splitlines():
+        line = line.strip()
+        if re.match(r"^\d+:\s+0x[0-9a-f]+ - ", line):
+            lines.append("  " + line)
+    return lines
+
+
+def backtrace(trap: wasmtime.Trap) -> list[str]:
+    try:
+        frames = trap.frames
+    except Exception:  # pragma: no cover - defensive: fall back to the text
+        return _backtrace_from_text(trap.message)
+    out = []
+    for i, f in enumerate(frames):
+        name = f.func_name or f"<function {f.func_index}>"
+        out.append(f"  {i}: {name} (function {f.func_index}, module offset 0x{f.module_offset:x})")
+    return out
+
+
+def describe(exc: BaseException, what: str, *, time_limit=None, memory_limit=None,
+             memory_size: int | None = None) -> RuntimeFailure:
+    """A failure for an exception raised out of Wasm code while running `what`."""
+    if isinstance(exc, wasmtime.Trap):
+        code = exc.trap_code
+        text = exc.message
+        if code == wasmtime.TrapCode.INTERRUPT:
+            reason = f"time bound of {time_limit} s exceeded"
+        elif code == wasmtime.TrapCode.OUT_OF_FUEL:
+            reason = f"time bound of {time_limit} s exceeded (out of fuel)"
+        else:
+            reason = "trap: " + _cause(text).removeprefix("wasm trap: ")
+            if memory_limit is not None and memory_size is not None and \
+                    memory_size + 65536 > memory_limit:
+                reason += f" (linear memory is at its bound of {memory_limit} bytes)"
+        bt = backtrace(exc)
+    else:
+        text = str(exc)
+        reason = _cause(text)
+        if "GC heap out of memory" in text or "out of memory" in reason.lower():
+            reason = f"memory bound of {memory_limit} bytes exceeded: {reason}" \
+                if memory_limit is not None else f"out of memory: {reason}"
+        bt = _backtrace_from_text(text)
+    detail = "wasm backtrace:\n" + "\n".join(bt) if bt else ""
+    return failure(f"{what}: {reason}", detail)
+
+
+__all__ = ["describe", "backtrace", "RuntimeFailure"]
