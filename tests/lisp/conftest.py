@@ -1,0 +1,40 @@
+"""Shared helpers for the Lisp tests run under SBCL (the oracle)."""
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+LISP_DIR = Path(__file__).resolve().parent
+SBCL = shutil.which("sbcl")
+
+
+def run_sbcl_script(script: Path, *args: str, timeout: int = 300) -> subprocess.CompletedProcess:
+    """Run `sbcl --script SCRIPT ARGS...` and return the completed process."""
+    if SBCL is None:
+        pytest.skip("sbcl is not installed")
+    return subprocess.run([SBCL, "--script", str(script), *args], capture_output=True,
+                          text=True, timeout=timeout)
+
+
+def failures_and_summary(proc: subprocess.CompletedProcess) -> tuple[list[str], tuple[int, int]]:
+    """Split harness output into failure reports and the (passed, failed) summary."""
+    failures: list[str] = []
+    summary = None
+    current: list[str] = []
+    for line in proc.stdout.splitlines():
+        if line.startswith("FAIL "):
+            if current:
+                failures.append("\n".join(current))
+            current = [line]
+        elif line.startswith("SUMMARY "):
+            _, passed, failed = line.split()
+            summary = (int(passed), int(failed))
+        elif current and line.startswith("  "):
+            current.append(line)
+    if current:
+        failures.append("\n".join(current))
+    if summary is None:
+        raise AssertionError(f"harness did not finish (exit {proc.returncode}):\n"
+                             f"{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}")
+    return failures, summary
