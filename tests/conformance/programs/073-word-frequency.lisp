@@ -1,0 +1,25 @@
+;;; covers: strings, string-downcase, alpha-char-p, hash-table-equal, maphash, sort, stable-sort, subseq, position-if, loop-collect
+;;; String processing: splitting text into words and counting their frequencies.
+(defvar *text* "The quick brown fox jumps over the lazy dog. The dog sleeps; the fox
+runs! A quick brown dog? Yes: the quick one.")
+(defun words (text)
+  (let ((result '()) (start nil))
+    (loop for i from 0 to (length text)
+          for c = (if (< i (length text)) (char text i) #\Space)
+          do (if (alpha-char-p c)
+                 (unless start (setq start i))
+                 (when start
+                   (push (string-downcase (subseq text start i)) result)
+                   (setq start nil))))
+    (nreverse result)))
+(let ((ws (words *text*)))
+  (format t "~d words~%" (length ws))
+  (format t "~{~a~^ ~}~%" (subseq ws 0 9))
+  (let ((counts (make-hash-table :test 'equal)) (pairs '()))
+    (dolist (w ws) (incf (gethash w counts 0)))
+    (maphash (lambda (k v) (push (cons k v) pairs)) counts)
+    (format t "~d distinct~%" (length pairs))
+    (setq pairs (sort pairs #'string< :key #'car))
+    (setq pairs (stable-sort pairs #'> :key #'cdr))
+    (loop for pair in (subseq pairs 0 6)
+          do (format t "~a ~d~%" (car pair) (cdr pair)))))

@@ -1,0 +1,16 @@
+;;; covers: defun, &optional, optional-default, special-variables, incf, format, ~d, ~a, expt
+;;; Towers of Hanoi: listing moves for small towers, counting for larger ones.
+(defvar *moves* 0)
+(defun hanoi (n &optional (from 'a) (to 'c) (via 'b) (print t))
+  (when (> n 0)
+    (hanoi (1- n) from via to print)
+    (incf *moves*)
+    (when print (format t "move disc ~d from ~a to ~a~%" n from to))
+    (hanoi (1- n) via to from print)))
+(hanoi 3)
+(format t "~d moves~%" *moves*)
+(dolist (n '(5 8 10))
+  (let ((*moves* 0))
+    (hanoi n 'left 'right 'middle nil)
+    (format t "~d discs: ~d moves (2^n-1 = ~d)~%" n *moves* (1- (expt 2 n)))))
+(format t "global count still ~d~%" *moves*)

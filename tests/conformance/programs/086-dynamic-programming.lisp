@@ -1,0 +1,46 @@
+;;; covers: make-array, aref, setf-aref, loop-from, loop-below, loop-to, loop-downto, destructuring-bind, max, min, strings, char=
+;;; Dynamic programming over vectors: edit distance, longest common subsequence, knapsack.
+(defun edit-distance (a b)
+  (let* ((n (length a)) (m (length b))
+         (prev (make-array (1+ m))) (cur (make-array (1+ m))))
+    (loop for j from 0 to m do (setf (aref prev j) j))
+    (loop for i from 1 to n
+          do (setf (aref cur 0) i)
+             (loop for j from 1 to m
+                   do (setf (aref cur j)
+                            (min (1+ (aref prev j))
+                                 (1+ (aref cur (1- j)))
+                                 (+ (aref prev (1- j))
+                                    (if (char= (char a (1- i)) (char b (1- j))) 0 1)))))
+             (let ((tmp prev)) (setq prev cur cur tmp)))
+    (aref prev m)))
+(defun lcs (a b)
+  (let* ((n (length a)) (m (length b))
+         (table (make-array (* (1+ n) (1+ m)) :initial-element 0)))
+    (flet ((at (i j) (aref table (+ (* i (1+ m)) j))))
+      (loop for i from 1 to n
+            do (loop for j from 1 to m
+                     do (setf (aref table (+ (* i (1+ m)) j))
+                              (if (char= (char a (1- i)) (char b (1- j)))
+                                  (1+ (at (1- i) (1- j)))
+                                  (max (at (1- i) j) (at i (1- j)))))))
+      (let ((out '()) (i n) (j m))
+        (loop while (and (> i 0) (> j 0))
+              do (cond ((char= (char a (1- i)) (char b (1- j)))
+                        (push (char a (1- i)) out) (decf i) (decf j))
+                       ((>= (at (1- i) j) (at i (1- j))) (decf i))
+                       (t (decf j))))
+        (coerce-string out)))))
+(defun coerce-string (chars) (map 'string #'identity chars))
+(dolist (pair '(("kitten" "sitting") ("flaw" "lawn") ("" "abc") ("same" "same")))
+  (format t "~a/~a: distance ~d, lcs ~s~%" (first pair) (second pair)
+          (edit-distance (first pair) (second pair)) (lcs (first pair) (second pair))))
+(defun knapsack (items capacity)
+  (let ((best (make-array (1+ capacity) :initial-element 0)))
+    (dolist (item items)
+      (destructuring-bind (weight value) item
+        (loop for c from capacity downto weight
+              do (setf (aref best c) (max (aref best c) (+ value (aref best (- c weight))))))))
+    (aref best capacity)))
+(format t "~d~%" (knapsack '((12 4) (2 2) (1 1) (1 2) (4 10)) 15))
+(format t "~d~%" (knapsack '((5 10) (4 40) (6 30) (3 50)) 10))

@@ -1,0 +1,36 @@
+;;; covers: strings, search, subseq, concatenate, string-trim, position, string-upcase, char-upcase, loop-collect, with-output-to-string, reverse, string=
+;;; A toolbox of string utilities: split, join, replace-all, capitalize, palindromes.
+(defun split (string sep)
+  (loop for start = 0 then (1+ end)
+        for end = (position sep string :start start)
+        collect (subseq string start end)
+        while end))
+(defun join (strings sep)
+  (with-output-to-string (out)
+    (loop for s in strings for first = t then nil
+          do (unless first (write-string sep out))
+             (write-string s out))))
+(defun replace-all (string old new)
+  (with-output-to-string (out)
+    (loop with start = 0
+          for found = (search old (subseq string start))
+          for pos = (and found (+ start found))
+          do (write-string (subseq string start (or pos (length string))) out)
+          while pos
+          do (write-string new out)
+             (setq start (+ pos (length old))))))
+(defun capitalize (word)
+  (if (string= word "")
+      word
+      (concatenate 'string (string (char-upcase (char word 0))) (string-downcase (subseq word 1)))))
+(defun palindrome-p (s)
+  (let ((letters (remove-if-not #'alpha-char-p (string-downcase s))))
+    (string= letters (reverse letters))))
+(format t "~s~%" (split "a,b,,c" #\,))
+(format t "~s~%" (split "" #\,))
+(format t "~a~%" (join '("x" "y" "z") " - "))
+(format t "~a~%" (join (mapcar #'capitalize (split "hELLO wORLD from lisp" #\Space)) " "))
+(format t "~a~%" (replace-all "the cat sat on the mat" "at" "og"))
+(format t "~a~%" (replace-all "aaaa" "aa" "b"))
+(format t "~a ~a~%" (palindrome-p "A man, a plan, a canal: Panama") (palindrome-p "Lisp"))
+(format t "[~a]~%" (string-trim " " (join (split "  spaced  out  " #\Space) " ")))
