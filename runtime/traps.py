@@ -26,12 +26,17 @@ def one_line(text: str) -> str:
     return f"{lines[0]}: {cause}" if cause and cause != lines[0] else lines[0]
 
 
+_FRAME = re.compile(r"^\s*(\d+):\s+0x([0-9a-f]+) - (?:.*!)?(.*)$")
+
+
 def _backtrace_from_text(text: str) -> list[str]:
+    """Frames from wasmtime's error text ("0: 0x35 - <unknown>!name"), in our format."""
     lines = []
     for line in text.splitlines():
-        line = line.strip()
-        if re.match(r"^\d+:\s+0x[0-9a-f]+ - ", line):
-            lines.append("  " + line)
+        m = _FRAME.match(line)
+        if m:
+            lines.append(f"  {m.group(1)}: {m.group(3).strip() or '<unknown>'} "
+                         f"(module offset 0x{m.group(2)})")
     return lines
 
 

@@ -16,7 +16,7 @@ _U32 = 0xFFFFFFFF
 
 def shims(st: HostState) -> dict:
     # `store` nearly always follows `length` on the same object: keep its encoding.
-    last = [None, b""]
+    last = [object(), b""]  # (object, its encoding); the sentinel matches nothing
 
     def encoded(obj):
         if obj is last[0]:

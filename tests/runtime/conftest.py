@@ -28,6 +28,12 @@ def probe_wat(extra: str = "") -> str:
         "\n".join(wrappers) + "\n" + extra + ")"
 
 
+@pytest.fixture(name="probe_wat")
+def probe_wat_fixture():
+    """The probe_wat builder, for tests that add their own functions to the probe."""
+    return probe_wat
+
+
 @pytest.fixture
 def wat(tmp_path):
     """wat(text, name="m.wasm") -> path of the compiled module."""
