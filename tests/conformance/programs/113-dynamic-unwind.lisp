@@ -1,0 +1,35 @@
+;;; covers: special-variables, defvar, catch, throw, handler-case, unwind-protect, block, return-from, let, error
+;;; Special variable bindings are undone by every kind of non-local exit.
+(defvar *mode* :normal)
+(defvar *stack* '())
+(defun check (label) (format t "~a: ~s~%" label *mode*))
+(catch 'out
+  (let ((*mode* :inside-catch))
+    (check "before throw")
+    (throw 'out nil)))
+(check "after throw")
+(handler-case
+    (let ((*mode* :inside-handler))
+      (check "before error")
+      (error "fail"))
+  (error () (check "in handler")))
+(check "after error")
+(block b
+  (let ((*mode* :inside-block))
+    (return-from b)))
+(check "after return-from")
+(defun nested (n)
+  (let ((*stack* (cons n *stack*)))
+    (if (= n 3)
+        (throw 'deep *stack*)
+        (nested (1+ n)))))
+(format t "~a~%" (catch 'deep (nested 0)))
+(format t "~a~%" *stack*)
+(let ((*mode* :outer))
+  (unwind-protect
+       (catch 'x (let ((*mode* :inner)) (throw 'x *mode*)))
+    (check "cleanup sees"))
+  (check "outer let"))
+(defun observe () *mode*)
+(format t "~a~%" (let ((*mode* :dynamic)) (funcall (lambda () (observe)))))
+(format t "~a~%" (funcall (let ((*mode* :captured?)) (lambda () (observe)))))

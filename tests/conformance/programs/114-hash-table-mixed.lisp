@@ -1,0 +1,28 @@
+;;; covers: hash-table-eql, hash-table-equal, hash-table-eq, remhash, clrhash, hash-table-count, maphash, sort, gethash, characters, strings
+;;; Mixed key types in eql and equal tables; counts and sorted views after deletions.
+(defvar *eql* (make-hash-table :test 'eql))
+(setf (gethash 1 *eql*) 'one (gethash #\a *eql*) 'char-a (gethash 'sym *eql*) 'symbol
+      (gethash (copy-seq "str") *eql*) 'string-object)
+(format t "~a ~a ~a~%" (gethash 1 *eql*) (gethash #\a *eql*) (gethash 'sym *eql*))
+(format t "~a~%" (gethash "str" *eql*))
+(defvar *equal* (make-hash-table :test 'equal))
+(dolist (k (list "abc" '(1 (2 3)) #\z 42 'key (list "nested" "strings") (cons 1 2)))
+  (setf (gethash k *equal*) (format nil "~s" k)))
+(format t "~d~%" (hash-table-count *equal*))
+(dolist (probe (list (copy-seq "abc") (list 1 (list 2 3)) #\z 42 'key
+                     (list "nested" "strings") (cons 1 2) "ABC" '(1 2 3)))
+  (format t "~s -> ~s~%" probe (gethash probe *equal*)))
+(remhash "abc" *equal*)
+(remhash 42 *equal*)
+(remhash 'not-there *equal*)
+(let ((vals '()))
+  (maphash (lambda (k v) (declare (ignore k)) (push v vals)) *equal*)
+  (format t "~d left: ~s~%" (hash-table-count *equal*) (sort vals #'string<)))
+(setf (gethash "new" *equal*) "added after deletes")
+(format t "~d ~a~%" (hash-table-count *equal*) (gethash "new" *equal*))
+(clrhash *equal*)
+(format t "~d ~a~%" (hash-table-count *equal*) (gethash "new" *equal*))
+(defvar *eq* (make-hash-table :test 'eq))
+(let ((k1 (list 1)) (k2 (list 1)))
+  (setf (gethash k1 *eq*) 'first (gethash k2 *eq*) 'second)
+  (format t "~a ~a ~d~%" (gethash k1 *eq*) (gethash k2 *eq*) (hash-table-count *eq*)))

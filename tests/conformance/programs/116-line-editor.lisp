@@ -1,0 +1,33 @@
+;;; covers: adjustable-vectors, vector-push-extend, vector-pop, fill-pointer, setf-fill-pointer, aref, concatenate, ecase, loop-from, destructuring-bind
+;;; A line editor: a buffer of lines in an adjustable vector, driven by commands.
+(defvar *buffer* (make-array 0 :adjustable t :fill-pointer 0))
+(defun insert-line (index text)
+  (vector-push-extend nil *buffer*)
+  (loop for i from (1- (fill-pointer *buffer*)) above index
+        do (setf (aref *buffer* i) (aref *buffer* (1- i))))
+  (setf (aref *buffer* index) text))
+(defun delete-line (index)
+  (loop for i from index below (1- (fill-pointer *buffer*))
+        do (setf (aref *buffer* i) (aref *buffer* (1+ i))))
+  (vector-pop *buffer*))
+(defun show ()
+  (dotimes (i (fill-pointer *buffer*))
+    (format t "~d: ~a~%" (1+ i) (aref *buffer* i)))
+  (format t "--~%"))
+(defun execute (command)
+  (destructuring-bind (op &rest args) command
+    (ecase op
+      (:append (vector-push-extend (first args) *buffer*))
+      (:insert (insert-line (first args) (second args)))
+      (:delete (delete-line (first args)))
+      (:upcase (setf (aref *buffer* (first args)) (string-upcase (aref *buffer* (first args)))))
+      (:join (let ((a (aref *buffer* (first args))) (b (aref *buffer* (1+ (first args)))))
+               (delete-line (1+ (first args)))
+               (setf (aref *buffer* (first args)) (concatenate 'string a " " b))))
+      (:truncate (setf (fill-pointer *buffer*) (first args)))
+      (:show (show)))))
+(dolist (c '((:append "first line") (:append "second line") (:append "third line") (:show)
+             (:insert 1 "inserted") (:delete 0) (:show)
+             (:upcase 2) (:join 0) (:show)
+             (:append "x") (:append "y") (:truncate 1) (:show)))
+  (execute c))

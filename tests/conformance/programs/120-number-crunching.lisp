@@ -1,0 +1,18 @@
+;;; covers: integers, loop-from, loop-to, loop-sum, loop-count, loop-maximize, dotimes, floor, mod, expt, integer-length, loop-while, loop-until, psetq
+;;; Loops that do a few thousand steps of integer work: sums, digit sums, perfect numbers.
+(format t "~d~%" (loop for i from 1 to 3000 sum i))
+(format t "~d~%" (loop for i from 1 to 1000 sum (* i i i)))
+(defun digit-sum (n) (let ((s 0)) (loop while (> n 0) do (multiple-value-bind (q r) (floor n 10) (incf s r) (setq n q))) s))
+(format t "~d~%" (digit-sum (expt 2 61)))
+(format t "~d~%" (loop for i from 1 to 2000 count (= 0 (mod (digit-sum i) 7))))
+(defun divisor-sum (n) (loop for d from 1 to (floor n 2) when (zerop (mod n d)) sum d))
+(format t "~a~%" (loop for n from 2 to 500 when (= n (divisor-sum n)) collect n))
+(let ((a 1) (b 1) (count 2))
+  (loop while (< (integer-length b) 60)
+        do (psetq a b b (+ a b)) (incf count))
+  (format t "fib #~d has ~d bits: ~d~%" count (integer-length b) b))
+(defun collatz-length (n) (let ((len 1)) (loop until (= n 1) do (setq n (if (evenp n) (floor n 2) (1+ (* 3 n)))) (incf len)) len))
+(format t "~d~%" (loop for i from 1 to 300 maximize (collatz-length i)))
+(let ((x 1))
+  (dotimes (i 40) (setq x (mod (* x 48271) 2147483647)))
+  (format t "~d~%" x))
