@@ -1,0 +1,1413 @@
+"""The closure compiler: each Lisp form is compiled once into a Python closure `f(env)`.
+
+Runtime environments are Python lists `[parent, slot1, slot2, ...]`; every binding
+construct (lambda, let, let*, flet, labels, multiple-value-bind...) makes one new list,
+so closures capture exactly the bindings alive when they were made. Lexical variables
+are resolved at compile time to (depth, index); special variables live in
+`Symbol.value` and are bound dynamically by save/restore (shallow binding).
+
+Multiple values: a form compiled with mv=True may return an `MV` tuple; with mv=False
+it always returns one value (calls that may return MV get an unwrap).
+"""
+from .data import (Cons, NIL, T, Symbol, MV, UNBOUND, LString, LVector, Char, cl, sys, kw,
+                   lisp_list, list_items, FIXNUM_MAX, FIXNUM_MIN)
+from .conditions import (BlockReturn, GoSignal, ThrowSignal, LispError, lisp_error,
+                         type_error, to_condition)
+
+S = cl
+QUOTE, FUNCTION, LAMBDA, DECLARE, SPECIAL = S("QUOTE"), S("FUNCTION"), S("LAMBDA"), S("DECLARE"), S("SPECIAL")
+OPTIONAL, REST, KEY, AUX, BODY, WHOLE, ENVIRONMENT, ALLOW_OTHER_KEYS = (
+    S("&OPTIONAL"), S("&REST"), S("&KEY"), S("&AUX"), S("&BODY"), S("&WHOLE"),
+    S("&ENVIRONMENT"), S("&ALLOW-OTHER-KEYS"))
+K_ALLOW_OTHER_KEYS = kw("ALLOW-OTHER-KEYS")
+SETF = S("SETF")
+
+SPECIAL_FORMS = {}     # Symbol -> handler(form, scope, mv) -> closure
+INLINE = {}            # Symbol -> builder(arg_closures) -> closure or None
+SINGLE_VALUED = set()  # builtin function symbols that never return MV
+
+
+def special_form(name):
+    def deco(fn):
+        sym = S(name) if isinstance(name, str) and not name.startswith("%") else sys(name)
+        SPECIAL_FORMS[sym] = fn
+        sym.special_form = fn
+        return fn
+    return deco
+
+
+class Scope:
+    """Compile-time lexical environment. `runtime` scopes correspond to a runtime list."""
+    __slots__ = ("parent", "runtime", "vars", "funs", "macros", "symmacros", "blocks",
+                 "tags", "specials", "size", "lambda_boundary")
+
+    def __init__(self, parent, runtime):
+        self.parent = parent
+        self.runtime = runtime
+        self.vars = None
+        self.funs = None
+        self.macros = None
+        self.symmacros = None
+        self.blocks = None
+        self.tags = None
+        self.specials = None
+        self.size = 1  # slot 0 = parent env
+        self.lambda_boundary = False
+
+    def add_var(self, sym):
+        if self.vars is None:
+            self.vars = {}
+        i = self.size
+        self.vars[sym] = i
+        self.size += 1
+        return i
+
+    def add_fun(self, sym):
+        if self.funs is None:
+            self.funs = {}
+        i = self.size
+        self.funs[sym] = i
+        self.size += 1
+        return i
+
+
+def lookup_var(sc, sym):
+    """('lex', depth, idx) | ('special',) | ('symmacro', expansion) | ('global',)"""
+    depth = 0
+    while sc is not None:
+        if sc.specials is not None and sym in sc.specials:
+            return ("special",)
+        if sc.symmacros is not None and sym in sc.symmacros:
+            return ("symmacro", sc.symmacros[sym])
+        if sc.vars is not None and sym in sc.vars:
+            return ("lex", depth, sc.vars[sym])
+        if sc.runtime:
+            depth += 1
+        sc = sc.parent
+    return ("global",)
+
+
+def lookup_fun(sc, sym):
+    """('lex', depth, idx) | ('macro', fn) | None"""
+    depth = 0
+    while sc is not None:
+        if sc.funs is not None and sym in sc.funs:
+            return ("lex", depth, sc.funs[sym])
+        if sc.macros is not None and sym in sc.macros:
+            return ("macro", sc.macros[sym])
+        if sc.runtime:
+            depth += 1
+        sc = sc.parent
+    return None
+
+
+def lookup_block(sc, name):
+    while sc is not None:
+        if sc.blocks is not None and name in sc.blocks:
+            return sc.blocks[name]
+        sc = sc.parent
+    return None
+
+
+def lookup_tag(sc, tag):
+    while sc is not None:
+        if sc.tags is not None and tag in sc.tags:
+            return sc.tags[tag]
+        sc = sc.parent
+    return None
+
+
+# -- runtime helpers -----------------------------------------------------------------
+def primary(v):
+    if v.__class__ is MV:
+        return v[0] if v else NIL
+    return v
+
+
+def unbound_variable(sym):
+    lisp_error("The variable ~S is unbound.", sym, ctype="UNBOUND-VARIABLE")
+
+
+class UndefinedFunction:
+    """Stand-in for a symbol's missing global function: calling it signals."""
+    __slots__ = ("sym",)
+
+    def __init__(self, sym):
+        self.sym = sym
+
+    def __call__(self, *args):
+        lisp_error("The function ~S is undefined.", self.sym, ctype="UNDEFINED-FUNCTION")
+
+
+def fdefinition_slot(sym):
+    """Make sure sym.function is callable (an UndefinedFunction stub if unbound)."""
+    if sym.function is None:
+        sym.function = UndefinedFunction(sym)
+
+
+def fboundp(sym):
+    f = sym.function
+    return f is not None and f.__class__ is not UndefinedFunction
+
+
+# -- the compiler --------------------------------------------------------------------
+def comp(x, sc, mv=False):
+    cls = x.__class__
+    if cls is Symbol:
+        return comp_symbol(x, sc)
+    if cls is Cons:
+        return comp_cons(x, sc, mv)
+    # self-evaluating
+    return lambda e: x
+
+
+def const(v):
+    return lambda e: v
+
+
+def comp_symbol(sym, sc):
+    if sym.constant or sym.package is not None and sym.package.name == "KEYWORD":
+        v = sym.value
+        if v is not UNBOUND:
+            return lambda e: v
+    r = lookup_var(sc, sym)
+    kind = r[0]
+    if kind == "lex":
+        return var_ref(r[1], r[2])
+    if kind == "symmacro":
+        return comp(r[1], sc)
+
+    def ref(e):
+        v = sym.value
+        if v is UNBOUND:
+            unbound_variable(sym)
+        return v
+    return ref
+
+
+def var_ref(depth, i):
+    if depth == 0:
+        return lambda e: e[i]
+    if depth == 1:
+        return lambda e: e[0][i]
+    if depth == 2:
+        return lambda e: e[0][0][i]
+    if depth == 3:
+        return lambda e: e[0][0][0][i]
+
+    def ref(e):
+        for _ in range(depth):
+            e = e[0]
+        return e[i]
+    return ref
+
+
+def var_set(depth, i, val):
+    if depth == 0:
+        def s0(e):
+            v = e[i] = val(e)
+            return v
+        return s0
+    if depth == 1:
+        def s1(e):
+            v = e[0][i] = val(e)
+            return v
+        return s1
+
+    def sn(e):
+        v = val(e)
+        f = e
+        for _ in range(depth):
+            f = f[0]
+        f[i] = v
+        return v
+    return sn
+
+
+def macroexpand_1(form, sc=None):
+    """(expansion, expanded_p)"""
+    if form.__class__ is Cons:
+        op = form.car
+        if op.__class__ is Symbol:
+            lf = lookup_fun(sc, op)
+            if lf is not None:
+                if lf[0] == "macro":
+                    return lf[1](form, sc), True
+                return form, False
+            if op.macro is not None and op not in SPECIAL_FORMS:
+                return op.macro(form, sc), True
+    elif form.__class__ is Symbol:
+        r = lookup_var(sc, form)
+        if r[0] == "symmacro":
+            return r[1], True
+    return form, False
+
+
+def macroexpand(form, sc=None):
+    expanded = False
+    while True:
+        form, e = macroexpand_1(form, sc)
+        if not e:
+            return form, expanded
+        expanded = True
+
+
+def comp_cons(x, sc, mv):
+    op = x.car
+    if op.__class__ is Symbol:
+        lf = lookup_fun(sc, op)
+        if lf is not None:
+            if lf[0] == "macro":
+                return comp(lf[1](x, sc), sc, mv)
+            return comp_local_call(lf[1], lf[2], x.cdr, sc, mv)
+        h = SPECIAL_FORMS.get(op)
+        if h is not None:
+            return h(x, sc, mv)
+        if op.macro is not None:
+            return comp(op.macro(x, sc), sc, mv)
+        return comp_global_call(op, x.cdr, sc, mv)
+    if op.__class__ is Cons and op.car is LAMBDA:
+        fn = comp_lambda(op.cdr.car, op.cdr.cdr, sc)
+        args = [comp(a, sc) for a in list_items(x.cdr)]
+        call = _call_dynamic(fn, args)
+        return call if mv else _unwrap(call)
+    lisp_error("illegal function call: ~S", x, ctype="PROGRAM-ERROR")
+
+
+def _unwrap(c):
+    def u(e):
+        v = c(e)
+        if v.__class__ is MV:
+            return v[0] if v else NIL
+        return v
+    return u
+
+
+def _call_dynamic(fnc, args):
+    """fnc(e) yields the function object."""
+    n = len(args)
+    if n == 0:
+        return lambda e: fnc(e)()
+    if n == 1:
+        a, = args
+        return lambda e: fnc(e)(a(e))
+    if n == 2:
+        a, b = args
+        return lambda e: fnc(e)(a(e), b(e))
+    if n == 3:
+        a, b, c = args
+        return lambda e: fnc(e)(a(e), b(e), c(e))
+    return lambda e: fnc(e)(*[a(e) for a in args])
+
+
+def comp_local_call(depth, idx, argforms, sc, mv):
+    args = [comp(a, sc) for a in list_items(argforms)]
+    call = _call_dynamic(var_ref(depth, idx), args)
+    return call if mv else _unwrap(call)
+
+
+def comp_global_call(sym, argforms, sc, mv):
+    args = [comp(a, sc) for a in list_items(argforms)]
+    inl = INLINE.get(sym)
+    if inl is not None:
+        c = inl(args)
+        if c is not None:
+            return c
+    fdefinition_slot(sym)
+    n = len(args)
+    if n == 0:
+        call = lambda e: sym.function()
+    elif n == 1:
+        a, = args
+        call = lambda e: sym.function(a(e))
+    elif n == 2:
+        a, b = args
+        call = lambda e: sym.function(a(e), b(e))
+    elif n == 3:
+        a, b, c = args
+        call = lambda e: sym.function(a(e), b(e), c(e))
+    elif n == 4:
+        a, b, c, d = args
+        call = lambda e: sym.function(a(e), b(e), c(e), d(e))
+    else:
+        call = lambda e: sym.function(*[a(e) for a in args])
+    if mv or sym in SINGLE_VALUED:
+        return call
+    if n == 1:
+        a, = args
+
+        def call1(e):
+            v = sym.function(a(e))
+            if v.__class__ is MV:
+                return v[0] if v else NIL
+            return v
+        return call1
+    if n == 2:
+        a, b = args
+
+        def call2(e):
+            v = sym.function(a(e), b(e))
+            if v.__class__ is MV:
+                return v[0] if v else NIL
+            return v
+        return call2
+    return _unwrap(call)
+
+
+# -- bodies and declarations -----------------------------------------------------------
+def parse_body(body, allow_doc=False):
+    """(declared specials list, remaining forms list)"""
+    forms = list_items(body)
+    specials = []
+    i = 0
+    while i < len(forms):
+        f = forms[i]
+        if f.__class__ is Cons and f.car is DECLARE:
+            for d in list_items(f.cdr):
+                if d.__class__ is Cons and d.car is SPECIAL:
+                    specials.extend(list_items(d.cdr))
+            i += 1
+        elif allow_doc and f.__class__ is LString and i + 1 < len(forms):
+            i += 1
+        else:
+            break
+    return specials, forms[i:]
+
+
+def comp_progn_list(forms, sc, mv):
+    if not forms:
+        return lambda e: NIL
+    cs = [comp(f, sc, False) for f in forms[:-1]]
+    last = comp(forms[-1], sc, mv)
+    n = len(cs)
+    if n == 0:
+        return last
+    if n == 1:
+        a, = cs
+
+        def p2(e):
+            a(e)
+            return last(e)
+        return p2
+    if n == 2:
+        a, b = cs
+
+        def p3(e):
+            a(e)
+            b(e)
+            return last(e)
+        return p3
+
+    def pn(e):
+        for c in cs:
+            c(e)
+        return last(e)
+    return pn
+
+
+def comp_body(body, sc, mv):
+    """Body with leading declarations (in a scope that may declare specials)."""
+    specials, forms = parse_body(body)
+    if specials:
+        sc2 = Scope(sc, False)
+        sc2.specials = set(specials)
+        sc = sc2
+    return comp_progn_list(forms, sc, mv)
+
+
+# -- special forms ------------------------------------------------------------------------
+@special_form("QUOTE")
+def sf_quote(x, sc, mv):
+    v = x.cdr.car
+    return lambda e: v
+
+
+@special_form("PROGN")
+def sf_progn(x, sc, mv):
+    return comp_progn_list(list_items(x.cdr), sc, mv)
+
+
+@special_form("IF")
+def sf_if(x, sc, mv):
+    args = list_items(x.cdr)
+    if len(args) not in (2, 3):
+        lisp_error("IF needs 2 or 3 arguments: ~S", x, ctype="PROGRAM-ERROR")
+    test = comp(args[0], sc)
+    then = comp(args[1], sc, mv)
+    if len(args) == 3:
+        else_ = comp(args[2], sc, mv)
+        return lambda e: then(e) if test(e) is not NIL else else_(e)
+    return lambda e: then(e) if test(e) is not NIL else NIL
+
+
+@special_form("SETQ")
+def sf_setq(x, sc, mv):
+    args = list_items(x.cdr)
+    if len(args) % 2:
+        lisp_error("odd number of arguments to SETQ: ~S", x, ctype="PROGRAM-ERROR")
+    cs = []
+    for i in range(0, len(args), 2):
+        cs.append(comp_assign(args[i], args[i + 1], sc))
+    if not cs:
+        return lambda e: NIL
+    if len(cs) == 1:
+        return cs[0]
+
+    def setq_n(e):
+        v = NIL
+        for c in cs:
+            v = c(e)
+        return v
+    return setq_n
+
+
+def comp_assign(sym, valform, sc):
+    if sym.__class__ is not Symbol:
+        lisp_error("~S is not a variable name", sym, ctype="PROGRAM-ERROR")
+    r = lookup_var(sc, sym)
+    if r[0] == "symmacro":
+        return comp(lisp_list([SETF, r[1], valform]), sc)
+    val = comp(valform, sc)
+    if r[0] == "lex":
+        return var_set(r[1], r[2], val)
+    if sym.constant:
+        lisp_error("~S is a constant and cannot be set.", sym)
+
+    def gset(e):
+        v = sym.value = val(e)
+        return v
+    return gset
+
+
+def _is_special(sym, declared):
+    return sym.special or sym in declared
+
+
+def _binding_parts(b):
+    if b.__class__ is Symbol:
+        return b, None
+    if b.__class__ is Cons:
+        var = b.car
+        init = b.cdr.car if b.cdr.__class__ is Cons else None
+        return var, init
+    lisp_error("bad binding: ~S", b, ctype="PROGRAM-ERROR")
+
+
+def dynamic_bind(syms, vals, body_thunk):
+    olds = [s.value for s in syms]
+    for s, v in zip(syms, vals):
+        s.value = v
+    try:
+        return body_thunk()
+    finally:
+        for s, o in zip(syms, olds):
+            s.value = o
+
+
+@special_form("LET")
+def sf_let(x, sc, mv):
+    bindings = list_items(x.cdr.car)
+    specials, forms = parse_body(x.cdr.cdr)
+    declared = set(specials)
+    inits = []
+    lex_syms = []
+    dyn = []  # (sym, init)
+    for b in bindings:
+        var, init = _binding_parts(b)
+        ic = comp(init, sc) if init is not None else (lambda e: NIL)
+        if _is_special(var, declared):
+            dyn.append((var, ic))
+        else:
+            lex_syms.append(var)
+            inits.append(ic)
+    nsc = Scope(sc, True)
+    for s in lex_syms:
+        nsc.add_var(s)
+    if declared:
+        nsc.specials = set(d for d in declared if d not in nsc.vars or d in [v for v, _ in dyn]) if nsc.vars else set(declared)
+    body = comp_progn_list(forms, nsc, mv)
+    n = len(inits)
+    if not dyn:
+        if n == 0:
+            return lambda e: body([e])
+        if n == 1:
+            a, = inits
+            return lambda e: body([e, a(e)])
+        if n == 2:
+            a, b = inits
+            return lambda e: body([e, a(e), b(e)])
+        if n == 3:
+            a, b, c = inits
+            return lambda e: body([e, a(e), b(e), c(e)])
+        return lambda e: body([e] + [i(e) for i in inits])
+    dsyms = [s for s, _ in dyn]
+    dinits = [i for _, i in dyn]
+    # Evaluate all inits in order (lexical and special interleaved as written).
+    order = []
+    li = di = 0
+    for b in bindings:
+        var, _ = _binding_parts(b)
+        if _is_special(var, declared):
+            order.append(("d", di))
+            di += 1
+        else:
+            order.append(("l", li))
+            li += 1
+
+    def let_dyn(e):
+        lv = [None] * n
+        dv = [None] * len(dinits)
+        for kind, k in order:
+            if kind == "l":
+                lv[k] = inits[k](e)
+            else:
+                dv[k] = dinits[k](e)
+        ne = [e] + lv
+        return dynamic_bind(dsyms, dv, lambda: body(ne))
+    return let_dyn
+
+
+@special_form("LET*")
+def sf_letstar(x, sc, mv):
+    bindings = list_items(x.cdr.car)
+    specials, forms = parse_body(x.cdr.cdr)
+    declared = set(specials)
+    if any(_is_special(_binding_parts(b)[0], declared) for b in bindings):
+        # nest one LET per binding so dynamic bindings are established in order
+        if not bindings:
+            return sf_let(x, sc, mv)
+        LET = S("LET")
+        LETS = S("LET*")
+        decl = lisp_list([DECLARE, lisp_list([SPECIAL] + specials)]) if specials else None
+        inner = lisp_list([LETS, lisp_list(bindings[1:])] + ([decl] if decl else []) + forms)
+        return sf_let(lisp_list([LET, lisp_list([bindings[0]])] + ([decl] if decl else []) + [inner]), sc, mv)
+    nsc = Scope(sc, True)
+    inits = []
+    for b in bindings:
+        var, init = _binding_parts(b)
+        inits.append((comp(init, nsc) if init is not None else (lambda e: NIL), nsc.size))
+        nsc.add_var(var)
+    body = comp_progn_list(forms, nsc, mv)
+    size = nsc.size
+    if len(inits) == 1:
+        (a, _), = inits
+
+        def lets1(e):
+            ne = [e, None]
+            ne[1] = a(ne)
+            return body(ne)
+        return lets1
+
+    def lets(e):
+        ne = [e] + [None] * (size - 1)
+        for init, i in inits:
+            ne[i] = init(ne)
+        return body(ne)
+    return lets
+
+
+@special_form("LOCALLY")
+def sf_locally(x, sc, mv):
+    return comp_body(x.cdr, sc, mv)
+
+
+@special_form("THE")
+def sf_the(x, sc, mv):
+    return comp(x.cdr.cdr.car, sc, mv)
+
+
+@special_form("EVAL-WHEN")
+def sf_eval_when(x, sc, mv):
+    situations = list_items(x.cdr.car)
+    names = {s.name for s in situations if s.__class__ is Symbol}
+    if names & {"EXECUTE", "LOAD-TOPLEVEL", "EVAL", "LOAD"}:
+        return comp_progn_list(list_items(x.cdr.cdr), sc, mv)
+    return lambda e: NIL
+
+
+@special_form("LOAD-TIME-VALUE")
+def sf_load_time_value(x, sc, mv):
+    c = comp(x.cdr.car, None)
+    cell = []
+
+    def ltv(e):
+        if not cell:
+            cell.append(c(None))
+        return cell[0]
+    return ltv
+
+
+@special_form("DECLARE")
+def sf_declare(x, sc, mv):
+    return lambda e: NIL
+
+
+# -- functions ------------------------------------------------------------------------
+@special_form("FUNCTION")
+def sf_function(x, sc, mv):
+    f = x.cdr.car
+    if f.__class__ is Symbol:
+        lf = lookup_fun(sc, f)
+        if lf is not None and lf[0] == "lex":
+            return var_ref(lf[1], lf[2])
+
+        def gf(e):
+            fn = f.function
+            if fn is None or fn.__class__ is UndefinedFunction:
+                lisp_error("The function ~S is undefined.", f, ctype="UNDEFINED-FUNCTION")
+            return fn
+        return gf
+    if f.__class__ is Cons and f.car is LAMBDA:
+        return comp_lambda(f.cdr.car, f.cdr.cdr, sc)
+    if f.__class__ is Cons and f.car is sys("%NAMED-LAMBDA"):
+        return comp_lambda(f.cdr.cdr.car, f.cdr.cdr.cdr, sc, name=f.cdr.car)
+    if f.__class__ is Cons and f.car is SETF:
+        name = f.cdr.car
+
+        def sf(e):
+            fn = setf_function(name)
+            if fn is None:
+                lisp_error("The function (SETF ~S) is undefined.", name, ctype="UNDEFINED-FUNCTION")
+            return fn
+        return sf
+    lisp_error("bad function name: ~S", f, ctype="PROGRAM-ERROR")
+
+
+SETF_FUNCTIONS = {}
+
+
+def setf_function(sym):
+    return SETF_FUNCTIONS.get(sym)
+
+
+@special_form("LAMBDA")
+def sf_lambda(x, sc, mv):
+    return comp_lambda(x.cdr.car, x.cdr.cdr, sc)
+
+
+@special_form("%NAMED-LAMBDA")
+def sf_named_lambda(x, sc, mv):
+    return comp_lambda(x.cdr.cdr.car, x.cdr.cdr.cdr, sc, name=x.cdr.car)
+
+
+class LambdaList:
+    """Parsed (possibly destructuring) lambda list, with slot indices in one frame."""
+    __slots__ = ("whole", "env", "req", "opt", "rest", "keys", "allow_other", "aux",
+                 "has_key", "specials", "simple")
+
+    def __init__(self):
+        self.whole = None
+        self.env = None
+        self.req = []    # slot index, or nested LambdaList
+        self.opt = []    # (target, init closure or None, svar slot or None)
+        self.rest = None
+        self.keys = []   # (keyword, target, init, svar)
+        self.allow_other = False
+        self.aux = []    # (slot, init)
+        self.has_key = False
+        self.specials = []
+        self.simple = False
+
+
+def parse_lambda_list(ll, nsc, destructuring, declared_specials):
+    """Parse ll, adding its variables to nsc in order and compiling init forms in nsc."""
+    L = LambdaList()
+    specials_to_bind = []
+
+    def target(v):
+        if v.__class__ is Cons or (destructuring and v is NIL and False):
+            if not destructuring:
+                lisp_error("bad lambda list element ~S", v, ctype="PROGRAM-ERROR")
+            return parse_lambda_list(v, nsc, True, declared_specials)
+        if v.__class__ is not Symbol or v is NIL or v is T:
+            lisp_error("bad variable in lambda list: ~S", v, ctype="PROGRAM-ERROR")
+        i = nsc.add_var(v)
+        if v.special or v in declared_specials:
+            specials_to_bind.append((v, i))
+        return i
+
+    state = "req"
+    x = ll
+    while x.__class__ is Cons:
+        item = x.car
+        x = x.cdr
+        if item is OPTIONAL:
+            state = "opt"
+            continue
+        if item is REST or item is BODY:
+            state = "rest"
+            continue
+        if item is KEY:
+            state = "key"
+            L.has_key = True
+            continue
+        if item is ALLOW_OTHER_KEYS:
+            L.allow_other = True
+            continue
+        if item is AUX:
+            state = "aux"
+            continue
+        if item is WHOLE:
+            L.whole = target(x.car)
+            x = x.cdr
+            continue
+        if item is ENVIRONMENT:
+            L.env = target(x.car)
+            x = x.cdr
+            continue
+        if state == "req":
+            L.req.append(target(item))
+        elif state == "opt":
+            if item.__class__ is Cons:
+                var = item.car
+                init = item.cdr.car if item.cdr.__class__ is Cons else None
+                svar = item.cdr.cdr.car if item.cdr.__class__ is Cons and item.cdr.cdr.__class__ is Cons else None
+            else:
+                var, init, svar = item, None, None
+            ic = comp(init, nsc) if init is not None else None
+            t = target(var)
+            L.opt.append((t, ic, target(svar) if svar is not None else None))
+        elif state == "rest":
+            L.rest = target(item)
+        elif state == "key":
+            if item.__class__ is Cons:
+                spec = item.car
+                init = item.cdr.car if item.cdr.__class__ is Cons else None
+                svar = item.cdr.cdr.car if item.cdr.__class__ is Cons and item.cdr.cdr.__class__ is Cons else None
+            else:
+                spec, init, svar = item, None, None
+            if spec.__class__ is Cons:
+                key, var = spec.car, spec.cdr.car
+            else:
+                key, var = kw(spec.name), spec
+            ic = comp(init, nsc) if init is not None else None
+            t = target(var)
+            L.keys.append((key, t, ic, target(svar) if svar is not None else None))
+        elif state == "aux":
+            var, init = _binding_parts(item)
+            ic = comp(init, nsc) if init is not None else None
+            L.aux.append((target(var), ic))
+    if x is not NIL:
+        L.rest = target(x)  # dotted rest (a b . c)
+    L.specials = specials_to_bind
+    L.simple = (not destructuring and not L.opt and L.rest is None and not L.has_key
+                and not L.aux and L.whole is None and L.env is None and not specials_to_bind)
+    return L
+
+
+def bind_args(L, ne, args):
+    """Fill slots of frame ne from the Python sequence args (ordinary lambda list)."""
+    nreq = len(L.req)
+    n = len(args)
+    if n < nreq:
+        lisp_error("invalid number of arguments: ~D", n, ctype="PROGRAM-ERROR")
+    i = 0
+    for t in L.req:
+        _store(t, ne, args[i])
+        i += 1
+    for t, init, svar in L.opt:
+        if i < n:
+            _store(t, ne, args[i])
+            i += 1
+            if svar is not None:
+                ne[svar] = T
+        else:
+            _store(t, ne, primary(init(ne)) if init is not None else NIL)
+            if svar is not None:
+                ne[svar] = NIL
+    if L.rest is not None:
+        _store(L.rest, ne, lisp_list(list(args[i:])) if i < n else NIL)
+    elif not L.has_key and i < n:
+        lisp_error("invalid number of arguments: ~D", n, ctype="PROGRAM-ERROR")
+    if L.has_key:
+        _bind_keys(L, ne, args[i:])
+    for t, init in L.aux:
+        _store(t, ne, primary(init(ne)) if init is not None else NIL)
+
+
+def _bind_keys(L, ne, kargs):
+    if len(kargs) % 2:
+        lisp_error("odd number of &KEY arguments", ctype="PROGRAM-ERROR")
+    given = {}
+    for k in range(0, len(kargs), 2):
+        if kargs[k] not in given:
+            given[kargs[k]] = kargs[k + 1]
+    for key, t, init, svar in L.keys:
+        if key in given:
+            _store(t, ne, given[key])
+            if svar is not None:
+                ne[svar] = T
+        else:
+            _store(t, ne, primary(init(ne)) if init is not None else NIL)
+            if svar is not None:
+                ne[svar] = NIL
+    if not L.allow_other and given.get(K_ALLOW_OTHER_KEYS, NIL) is NIL:
+        allowed = {k for k, _, _, _ in L.keys}
+        for k in given:
+            if k not in allowed and k is not K_ALLOW_OTHER_KEYS:
+                lisp_error("Unknown &KEY argument: ~S", k, ctype="PROGRAM-ERROR")
+
+
+def _store(t, ne, v):
+    if t.__class__ is int:
+        ne[t] = v
+    else:
+        destructure(t, ne, v)
+
+
+def destructure(L, ne, value):
+    """Bind a destructuring lambda list against a Lisp value (rest shares structure)."""
+    if L.whole is not None:
+        _store(L.whole, ne, value)
+    x = value
+    for t in L.req:
+        if x.__class__ is not Cons:
+            lisp_error("error while parsing arguments: too few elements in ~S", value,
+                       ctype="PROGRAM-ERROR")
+        _store(t, ne, x.car)
+        x = x.cdr
+    for t, init, svar in L.opt:
+        if x.__class__ is Cons:
+            _store(t, ne, x.car)
+            x = x.cdr
+            if svar is not None:
+                ne[svar] = T
+        else:
+            _store(t, ne, primary(init(ne)) if init is not None else NIL)
+            if svar is not None:
+                ne[svar] = NIL
+    if L.rest is not None:
+        _store(L.rest, ne, x)
+    if L.has_key:
+        _bind_keys(L, ne, list_items(x))
+    elif L.rest is None and x is not NIL:
+        lisp_error("error while parsing arguments: too many elements in ~S", value,
+                   ctype="PROGRAM-ERROR")
+    for t, init in L.aux:
+        _store(t, ne, primary(init(ne)) if init is not None else NIL)
+
+
+def comp_lambda(ll, body, sc, name=None, destructuring=False):
+    """Returns a closure e -> Python function."""
+    specials, forms = parse_body(body, allow_doc=True)
+    declared = set(specials)
+    nsc = Scope(sc, True)
+    nsc.lambda_boundary = True
+    L = parse_lambda_list(ll, nsc, destructuring, declared)
+    if declared:
+        nsc.specials = {d for d in declared if not (nsc.vars and d in nsc.vars)}
+    if name is not None and name.__class__ is Symbol:
+        bsc = Scope(nsc, False)
+        info = BlockInfo(name)
+        bsc.blocks = {name: info}
+        inner = comp_progn_list(forms, bsc, True)
+        body_c = wrap_block(info, inner)
+    else:
+        body_c = comp_progn_list(forms, nsc, True)
+    lname = name if name is not None else LAMBDA
+    size = nsc.size
+    if L.simple:
+        n = len(L.req)
+        if n == 0:
+            def mk0(e):
+                def f():
+                    try:
+                        return body_c([e])
+                    except Exception as ex:
+                        _note(ex, lname)
+                        raise
+                f.lisp_name = name
+                return f
+            return mk0
+        if n == 1:
+            def mk1(e):
+                def f(a):
+                    try:
+                        return body_c([e, a])
+                    except Exception as ex:
+                        _note(ex, lname)
+                        raise
+                f.lisp_name = name
+                return f
+            return mk1
+        if n == 2:
+            def mk2(e):
+                def f(a, b):
+                    try:
+                        return body_c([e, a, b])
+                    except Exception as ex:
+                        _note(ex, lname)
+                        raise
+                f.lisp_name = name
+                return f
+            return mk2
+        if n == 3:
+            def mk3(e):
+                def f(a, b, c):
+                    try:
+                        return body_c([e, a, b, c])
+                    except Exception as ex:
+                        _note(ex, lname)
+                        raise
+                f.lisp_name = name
+                return f
+            return mk3
+
+        def mkn(e):
+            def f(*args):
+                if len(args) != n:
+                    lisp_error("invalid number of arguments: ~D", len(args), ctype="PROGRAM-ERROR")
+                try:
+                    return body_c([e, *args])
+                except Exception as ex:
+                    _note(ex, lname)
+                    raise
+            f.lisp_name = name
+            return f
+        return mkn
+    spec_binds = L.specials
+
+    def mkg(e):
+        def f(*args):
+            ne = [e] + [NIL] * (size - 1)
+            try:
+                bind_args(L, ne, args)
+                if spec_binds:
+                    syms = [s for s, _ in spec_binds]
+                    return dynamic_bind(syms, [ne[i] for _, i in spec_binds], lambda: body_c(ne))
+                return body_c(ne)
+            except Exception as ex:
+                _note(ex, lname)
+                raise
+        f.lisp_name = name
+        return f
+    return mkg
+
+
+def _note(ex, name):
+    if getattr(ex, "lisp_fn", None) is None:
+        try:
+            ex.lisp_fn = name
+        except AttributeError:
+            pass
+
+
+def comp_macro_lambda(ll, body, name):
+    """A macro expander: Python function (form, env) -> expansion."""
+    specials, forms = parse_body(body, allow_doc=True)
+    nsc = Scope(None, True)
+    nsc.lambda_boundary = True
+    # (name . ll) destructures the whole form; &whole/&environment handled by parse.
+    L = parse_lambda_list(ll, nsc, True, set(specials))
+    bsc = Scope(nsc, False)
+    info = BlockInfo(name)
+    bsc.blocks = {name: info}
+    body_c = wrap_block(info, comp_progn_list(forms, bsc, False))
+    size = nsc.size
+    envslot = L.env
+    L.env = None
+    whole = L.whole
+    L.whole = None
+
+    def expander(form, env):
+        ne = [None] + [NIL] * (size - 1)
+        if envslot is not None:
+            ne[envslot] = env if env is not None else NIL
+        if whole is not None:
+            _store(whole, ne, form)
+        destructure(L, ne, form.cdr)
+        return body_c(ne)
+    expander.lisp_name = name
+    return expander
+
+
+# -- flet / labels / macrolet / symbol-macrolet --------------------------------------------
+@special_form("FLET")
+def sf_flet(x, sc, mv):
+    defs = list_items(x.cdr.car)
+    makers = [comp_lambda(d.cdr.car, d.cdr.cdr, sc, name=d.car if d.car.__class__ is Symbol else None) for d in defs]
+    nsc = Scope(sc, True)
+    for d in defs:
+        nsc.add_fun(d.car)
+    body = comp_body(x.cdr.cdr, nsc, mv)
+    return lambda e: body([e] + [m(e) for m in makers])
+
+
+@special_form("LABELS")
+def sf_labels(x, sc, mv):
+    defs = list_items(x.cdr.car)
+    nsc = Scope(sc, True)
+    for d in defs:
+        nsc.add_fun(d.car)
+    makers = [comp_lambda(d.cdr.car, d.cdr.cdr, nsc, name=d.car) for d in defs]
+    body = comp_body(x.cdr.cdr, nsc, mv)
+    n = len(makers)
+
+    def labels(e):
+        ne = [e] + [None] * n
+        for i, m in enumerate(makers):
+            ne[i + 1] = m(ne)
+        return body(ne)
+    return labels
+
+
+@special_form("MACROLET")
+def sf_macrolet(x, sc, mv):
+    nsc = Scope(sc, False)
+    nsc.macros = {}
+    for d in list_items(x.cdr.car):
+        nsc.macros[d.car] = comp_macro_lambda(d.cdr.car, d.cdr.cdr, d.car)
+    return comp_body(x.cdr.cdr, nsc, mv)
+
+
+@special_form("SYMBOL-MACROLET")
+def sf_symbol_macrolet(x, sc, mv):
+    nsc = Scope(sc, False)
+    nsc.symmacros = {}
+    for d in list_items(x.cdr.car):
+        nsc.symmacros[d.car] = d.cdr.car
+    return comp_body(x.cdr.cdr, nsc, mv)
+
+
+# -- blocks, tagbody, catch, unwind-protect -------------------------------------------------
+class BlockInfo:
+    __slots__ = ("name", "tag", "used")
+
+    def __init__(self, name):
+        self.name = name
+        self.tag = object()
+        self.used = False
+
+
+def wrap_block(info, body):
+    if not info.used:
+        return body
+    tag = info.tag
+
+    def blk(e):
+        try:
+            return body(e)
+        except BlockReturn as r:
+            if r.tag is tag:
+                return r.value
+            raise
+    return blk
+
+
+@special_form("BLOCK")
+def sf_block(x, sc, mv):
+    name = x.cdr.car
+    nsc = Scope(sc, False)
+    info = BlockInfo(name)
+    nsc.blocks = {name: info}
+    body = comp_progn_list(list_items(x.cdr.cdr), nsc, mv)
+    c = wrap_block(info, body)
+    if not mv and info.used:
+        return _unwrap(c)
+    return c
+
+
+@special_form("RETURN-FROM")
+def sf_return_from(x, sc, mv):
+    name = x.cdr.car
+    info = lookup_block(sc, name)
+    if info is None:
+        lisp_error("return for unknown block: ~S", name, ctype="PROGRAM-ERROR")
+    info.used = True
+    tag = info.tag
+    val = comp(x.cdr.cdr.car, sc, True) if x.cdr.cdr is not NIL else (lambda e: NIL)
+
+    def ret(e):
+        raise BlockReturn(tag, val(e))
+    return ret
+
+
+class TagInfo:
+    __slots__ = ("tag", "index", "owner")
+
+    def __init__(self, owner, index):
+        self.owner = owner
+        self.index = index
+
+
+class TagbodyInfo:
+    __slots__ = ("tag", "used")
+
+    def __init__(self):
+        self.tag = object()
+        self.used = False
+
+
+@special_form("TAGBODY")
+def sf_tagbody(x, sc, mv):
+    items = list_items(x.cdr)
+    nsc = Scope(sc, False)
+    nsc.tags = {}
+    owner = TagbodyInfo()
+    stmts_forms = []
+    for it in items:
+        if it.__class__ is Symbol or it.__class__ is int:
+            nsc.tags[it] = TagInfo(owner, len(stmts_forms))
+        else:
+            stmts_forms.append(it)
+    stmts = [comp(f, nsc) for f in stmts_forms]
+    n = len(stmts)
+    if not owner.used:
+        def tb_plain(e):
+            for s in stmts:
+                s(e)
+            return NIL
+        return tb_plain
+    tag = owner.tag
+
+    def tb(e):
+        pc = 0
+        while True:
+            try:
+                while pc < n:
+                    stmts[pc](e)
+                    pc += 1
+                return NIL
+            except GoSignal as g:
+                if g.tag is not tag:
+                    raise
+                pc = g.index
+    return tb
+
+
+@special_form("GO")
+def sf_go(x, sc, mv):
+    t = x.cdr.car
+    info = lookup_tag(sc, t)
+    if info is None:
+        lisp_error("attempt to GO to nonexistent tag: ~S", t, ctype="PROGRAM-ERROR")
+    info.owner.used = True
+    tag = info.owner.tag
+    idx = info.index
+
+    def go(e):
+        raise GoSignal(tag, idx)
+    return go
+
+
+@special_form("%WHILE")
+def sf_while(x, sc, mv):
+    """(%while test body...): stage 0's own loop primitive for DO/DOLIST/DOTIMES/LOOP."""
+    test = comp(x.cdr.car, sc)
+    body = comp_progn_list(list_items(x.cdr.cdr), sc, False)
+
+    def wh(e):
+        while test(e) is not NIL:
+            body(e)
+        return NIL
+    return wh
+
+
+CATCH_TAGS = []
+
+
+@special_form("CATCH")
+def sf_catch(x, sc, mv):
+    tagc = comp(x.cdr.car, sc)
+    body = comp_progn_list(list_items(x.cdr.cdr), sc, True)
+
+    def catch(e):
+        tag = tagc(e)
+        CATCH_TAGS.append(tag)
+        try:
+            return body(e)
+        except ThrowSignal as t:
+            if t.tag is tag or (t.tag.__class__ is int and t.tag == tag):
+                return t.value
+            raise
+        finally:
+            CATCH_TAGS.pop()
+    return catch if mv else _unwrap(catch)
+
+
+@special_form("THROW")
+def sf_throw(x, sc, mv):
+    tagc = comp(x.cdr.car, sc)
+    valc = comp(x.cdr.cdr.car, sc, True)
+
+    def throw(e):
+        tag = tagc(e)
+        v = valc(e)
+        for t in CATCH_TAGS:
+            if t is tag or (t.__class__ is int and t == tag):
+                raise ThrowSignal(tag, v)
+        lisp_error("attempt to THROW to a tag that does not exist: ~S", tag, ctype="CONTROL-ERROR")
+    return throw
+
+
+@special_form("UNWIND-PROTECT")
+def sf_unwind_protect(x, sc, mv):
+    prot = comp(x.cdr.car, sc, mv)
+    cleanup = comp_progn_list(list_items(x.cdr.cdr), sc, False)
+
+    def up(e):
+        try:
+            return prot(e)
+        finally:
+            cleanup(e)
+    return up
+
+
+# -- multiple values ------------------------------------------------------------------------
+def to_list_values(v):
+    if v.__class__ is MV:
+        return list(v)
+    return [v]
+
+
+@special_form("MULTIPLE-VALUE-BIND")
+def sf_mvb(x, sc, mv):
+    vars_ = list_items(x.cdr.car)
+    valc = comp(x.cdr.cdr.car, sc, True)
+    specials, forms = parse_body(x.cdr.cdr.cdr)
+    declared = set(specials)
+    if any(_is_special(v, declared) for v in vars_):
+        # rare: rewrite through multiple-value-list + destructuring-style LET
+        g = sys("%MVB-LIST")
+        LET = S("LET")
+        binds = [lisp_list([v, lisp_list([S("NTH"), i, g])]) for i, v in enumerate(vars_)]
+        form = lisp_list([LET, lisp_list([lisp_list([g, lisp_list([S("MULTIPLE-VALUE-LIST"), x.cdr.cdr.car])])]),
+                          lisp_list([LET, lisp_list(binds)] + list_items(x.cdr.cdr.cdr))])
+        return comp(form, sc, mv)
+    nsc = Scope(sc, True)
+    for v in vars_:
+        nsc.add_var(v)
+    if declared:
+        nsc.specials = set()
+    body = comp_progn_list(forms, nsc, mv)
+    n = len(vars_)
+    if n == 2:
+        def mvb2(e):
+            v = valc(e)
+            if v.__class__ is MV:
+                k = len(v)
+                ne = [e, v[0] if k > 0 else NIL, v[1] if k > 1 else NIL]
+            else:
+                ne = [e, v, NIL]
+            return body(ne)
+        return mvb2
+
+    def mvb(e):
+        v = valc(e)
+        if v.__class__ is MV:
+            vals = list(v[:n])
+            if len(vals) < n:
+                vals.extend([NIL] * (n - len(vals)))
+        else:
+            vals = [v] + [NIL] * (n - 1) if n else []
+        return body([e] + vals)
+    return mvb
+
+
+@special_form("MULTIPLE-VALUE-LIST")
+def sf_mvl(x, sc, mv):
+    c = comp(x.cdr.car, sc, True)
+
+    def mvl(e):
+        v = c(e)
+        if v.__class__ is MV:
+            return lisp_list(list(v))
+        return Cons(v, NIL)
+    return mvl
+
+
+@special_form("MULTIPLE-VALUE-CALL")
+def sf_mvcall(x, sc, mv):
+    fc = comp(x.cdr.car, sc)
+    argcs = [comp(a, sc, True) for a in list_items(x.cdr.cdr)]
+
+    def mvc(e):
+        f = fc(e)
+        if f.__class__ is Symbol:
+            f = f.function
+        args = []
+        for a in argcs:
+            v = a(e)
+            if v.__class__ is MV:
+                args.extend(v)
+            else:
+                args.append(v)
+        return f(*args)
+    return mvc if mv else _unwrap(mvc)
+
+
+@special_form("MULTIPLE-VALUE-PROG1")
+def sf_mvprog1(x, sc, mv):
+    first = comp(x.cdr.car, sc, mv)
+    rest = comp_progn_list(list_items(x.cdr.cdr), sc, False)
+
+    def mvp1(e):
+        v = first(e)
+        rest(e)
+        return v
+    return mvp1
+
+
+@special_form("VALUES")
+def sf_values(x, sc, mv):
+    args = [comp(a, sc) for a in list_items(x.cdr)]
+    if len(args) == 1:
+        return args[0]
+    if not mv:
+        if not args:
+            return lambda e: NIL
+        first = args[0]
+        rest = args[1:]
+
+        def v1(e):
+            v = first(e)
+            for r in rest:
+                r(e)
+            return v
+        return v1
+    if len(args) == 2:
+        a, b = args
+        return lambda e: MV((a(e), b(e)))
+    return lambda e: MV([a(e) for a in args])
+
+
+# -- top-level definitions --------------------------------------------------------------------
+@special_form("%DEFUN")
+def sf_defun(x, sc, mv):
+    """(%defun name lambda-list . body)"""
+    name = x.cdr.car
+    ll = x.cdr.cdr.car
+    body = x.cdr.cdr.cdr
+    if name.__class__ is Cons and name.car is SETF:
+        sym = name.cdr.car
+        mk = comp_lambda(ll, body, sc, name=sym)
+
+        def defsetf_fn(e):
+            f = mk(e)
+            f.lisp_name = name
+            SETF_FUNCTIONS[sym] = f
+            return name
+        return defsetf_fn
+    mk = comp_lambda(ll, body, sc, name=name)
+
+    def defun(e):
+        name.function = mk(e)
+        name.macro = None
+        return name
+    return defun
+
+
+@special_form("%DEFMACRO")
+def sf_defmacro(x, sc, mv):
+    name = x.cdr.car
+    exp = comp_macro_lambda(x.cdr.cdr.car, x.cdr.cdr.cdr, name)
+
+    def defmacro(e):
+        name.macro = exp
+        return name
+    return defmacro
+
+
+def eval_form(form, env=None):
+    """Compile and run one form in the null lexical environment."""
+    return comp(form, None, True)(env)

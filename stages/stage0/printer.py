@@ -1,0 +1,241 @@
+"""The printer: prin1 / princ output identical to SBCL's defaults for the subset's data.
+
+SBCL prints with *print-pretty* true: lists and vectors are laid out as fill-style
+logical blocks within a right margin of 80 columns (a separator space belongs to the
+section before the line break; a section that does not fit, or follows a section that
+broke, starts a new line indented under the first element). `(quote x)` prints as 'X
+and `(function f)` as #'F.
+"""
+import unicodedata
+
+from .data import (Cons, NIL, Symbol, Char, LString, LVector, Struct, HashTable, MV,
+                   KEYWORD, PACKAGES, cl)
+
+MARGIN = 80
+MISER_WIDTH = 40
+
+QUOTE = cl("QUOTE")
+FUNCTION = cl("FUNCTION")
+PACKAGE_SYM = cl("*PACKAGE*")
+
+_CHAR_NAMES = {
+    "\0": "Nul", "\x01": "Soh", "\x02": "Stx", "\x03": "Etx", "\x04": "Eot", "\x05": "Enq",
+    "\x06": "Ack", "\a": "Bel", "\b": "Backspace", "\t": "Tab", "\n": "Newline",
+    "\v": "Vt", "\f": "Page", "\r": "Return", "\x0e": "So", "\x0f": "Si", "\x10": "Dle",
+    "\x11": "Dc1", "\x12": "Dc2", "\x13": "Dc3", "\x14": "Dc4", "\x15": "Nak",
+    "\x16": "Syn", "\x17": "Etb", "\x18": "Can", "\x19": "Em", "\x1a": "Sub",
+    "\x1b": "Esc", "\x1c": "Fs", "\x1d": "Gs", "\x1e": "Rs", "\x1f": "Us", "\x7f": "Rubout",
+}
+
+
+def char_name(c):
+    """SBCL's name for a character (None for plain printable ASCII)."""
+    if c in _CHAR_NAMES:
+        return _CHAR_NAMES[c]
+    if ord(c) < 128:
+        return None
+    try:
+        return unicodedata.name(c).replace(" ", "_")
+    except ValueError:
+        return f"U{ord(c):X}"
+
+
+def prin1_char(ch):
+    n = char_name(ch.c)
+    return "#\\" + (n if n else ch.c)
+
+
+_SYMBOL_SAFE = set("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!$%&*+-./<=>?@[]^_{}~")
+
+
+def symbol_name_escaped(name):
+    if name and all(c in _SYMBOL_SAFE for c in name):
+        from .reader import parse_number
+        if parse_number(name) is None and not all(c == "." for c in name):
+            return name
+    return "|" + name.replace("\\", "\\\\").replace("|", "\\|") + "|"
+
+
+def current_package():
+    p = PACKAGE_SYM.value
+    from .data import Package
+    return p if isinstance(p, Package) else PACKAGES["COMMON-LISP-USER"]
+
+
+def prin1_symbol(s):
+    pkg = s.package
+    name = symbol_name_escaped(s.name)
+    if pkg is None:
+        return "#:" + name
+    if pkg is KEYWORD:
+        return ":" + name
+    cur = current_package()
+    found, _ = cur.find(s.name)
+    if found is s:
+        return name
+    ext = pkg.external.get(s.name) is s
+    return symbol_name_escaped(pkg.name) + (":" if ext else "::") + name
+
+
+def prin1_string(s):
+    return '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def atom_text(x, escape):
+    """Text of a non-list, non-vector object."""
+    t = x.__class__
+    if t is int:
+        return str(x)
+    if t is LString:
+        return prin1_string(x.value()) if escape else x.value()
+    if t is Symbol:
+        return prin1_symbol(x) if escape else x.name
+    if t is Char:
+        return prin1_char(x) if escape else x.c
+    if t is HashTable:
+        return f"#<HASH-TABLE :TEST {x.test.name} :COUNT {len(x.d)}>"
+    from .conditions import Condition, report_string
+    if t is Condition:
+        if escape:
+            return f"#<{x.ctype.name.name}>"
+        return report_string(x)
+    from .data import Package
+    if t is Package:
+        return f'#<PACKAGE "{x.name}">'
+    if callable(x):
+        name = getattr(x, "lisp_name", None)
+        if name is not None:
+            return f"#<FUNCTION {prin1_symbol(name) if isinstance(name, Symbol) else name}>"
+        return "#<FUNCTION (LAMBDA)>"
+    from .streams import Stream
+    if isinstance(x, Stream):
+        return f"#<{x.kind}>"
+    return f"#<{t.__name__}>"
+
+
+# -- layout tree -------------------------------------------------------------------
+# A node is either a str (atom text) or a Block(prefix, items, suffix).
+class Block:
+    __slots__ = ("prefix", "items", "suffix", "width")
+
+    def __init__(self, prefix, items, suffix):
+        self.prefix = prefix
+        self.items = items
+        self.suffix = suffix
+        w = len(prefix) + len(suffix) + max(0, len(items) - 1)
+        for it in items:
+            w += it.width if it.__class__ is Block else len(it)
+        self.width = w
+
+
+def build(x, escape, depth=0):
+    t = x.__class__
+    if t is Cons:
+        if x.car is QUOTE and x.cdr.__class__ is Cons and x.cdr.cdr is NIL:
+            return _prefixed("'", build(x.cdr.car, escape, depth + 1))
+        if x.car is FUNCTION and x.cdr.__class__ is Cons and x.cdr.cdr is NIL:
+            return _prefixed("#'", build(x.cdr.car, escape, depth + 1))
+        items = []
+        seen = 0
+        while x.__class__ is Cons:
+            items.append(build(x.car, escape, depth + 1))
+            x = x.cdr
+            seen += 1
+            if seen > 1000000:
+                break
+        if x is not NIL:
+            items.append(".")
+            items.append(build(x, escape, depth + 1))
+        return Block("(", items, ")")
+    if t is LVector:
+        return Block("#(", [build(e, escape, depth + 1) for e in x.active()], ")")
+    if t is Struct:
+        items = [symbol_text(x.stype.name, escape)]
+        for name, v in zip(x.stype.slots, x.vals):
+            items.append(":" + (symbol_name_escaped(name.name) if escape else name.name))
+            items.append(build(v, escape, depth + 1))
+        return Block("#S(", items, ")")
+    return atom_text(x, escape)
+
+
+def symbol_text(s, escape):
+    return prin1_symbol(s) if escape else s.name
+
+
+def _prefixed(p, node):
+    if node.__class__ is Block:
+        return Block(p + node.prefix, node.items, node.suffix)
+    return p + node
+
+
+def layout(node, col, out):
+    """Append the text of node starting at column col; returns (new col, broke)."""
+    if node.__class__ is not Block:
+        out.append(node)
+        i = node.rfind("\n")
+        if i >= 0:
+            return len(node) - i - 1, True
+        return col + len(node), False
+    start = col
+    out.append(node.prefix)
+    col += len(node.prefix)
+    indent = col
+    items = node.items
+    n = len(items)
+    miser = start >= MARGIN - MISER_WIDTH and start + node.width > MARGIN
+    broke_any = False
+    prev_broke = False
+    for i, it in enumerate(items):
+        if i > 0:
+            w = it.width if it.__class__ is Block else len(it)
+            if i == n - 1:
+                w += len(node.suffix)
+            else:
+                w += 1  # the separator space belongs to this section
+            if prev_broke or miser or col + 1 + w > MARGIN:
+                out.append("\n" + " " * indent)
+                col = indent
+                broke_any = True
+            else:
+                out.append(" ")
+                col += 1
+        col, prev_broke = layout(it, col, out)
+        if prev_broke:
+            broke_any = True
+    out.append(node.suffix)
+    return col + len(node.suffix), broke_any
+
+
+def write_to_string(x, escape=True, col=0):
+    node = build(x, escape)
+    if node.__class__ is not Block:
+        return node
+    if col + node.width <= MARGIN:
+        out = []
+        _flat(node, out)
+        return "".join(out)
+    out = []
+    layout(node, col, out)
+    return "".join(out)
+
+
+def _flat(node, out):
+    if node.__class__ is not Block:
+        out.append(node)
+        return
+    out.append(node.prefix)
+    first = True
+    for it in node.items:
+        if not first:
+            out.append(" ")
+        first = False
+        _flat(it, out)
+    out.append(node.suffix)
+
+
+def prin1_to_string(x):
+    return write_to_string(x, True)
+
+
+def princ_to_string(x):
+    return write_to_string(x, False)
