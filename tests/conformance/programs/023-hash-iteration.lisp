@@ -1,4 +1,4 @@
-;;; covers: hash-table-order, maphash, hash-table-eq, hash-table-equal, loop-for-in, sort
+;;; covers: hash-table-order, maphash, hash-table-eq, hash-table-equal, sort
 ;;; maphash visits entries in insertion order (the subset's rule, SBCL's behaviour
 ;;; without deletions); the sorted view does not depend on it.
 (defvar *h* (make-hash-table :test 'equal))

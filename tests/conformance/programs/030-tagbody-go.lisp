@@ -1,4 +1,4 @@
-;;; covers: tagbody, go, block, return-from
+;;; covers: tagbody, go
 ;;; tagbody with forward and backward jumps, including a jump out of a closure.
 (let ((i 0) (out '()))
   (tagbody

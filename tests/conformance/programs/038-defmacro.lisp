@@ -1,4 +1,4 @@
-;;; covers: defmacro, &body, &rest, &optional, &key, backquote, gensym, macroexpand-1
+;;; covers: defmacro, &body, &optional, &key, backquote, gensym, macroexpand-1
 ;;; Macros with &body, &optional, &key parameters and gensym hygiene.
 (defmacro my-unless (test &body body)
   `(if ,test nil (progn ,@body)))

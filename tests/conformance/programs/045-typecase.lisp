@@ -1,4 +1,4 @@
-;;; covers: typecase, etypecase, typep, integerp, numberp, stringp, symbolp, characterp, consp, vectorp, functionp, hash-table-p, handler-case
+;;; covers: typecase, etypecase, typep, integerp, numberp, handler-case
 ;;; Type dispatch with typecase/etypecase and typep on the subset's types.
 (defun kind (x)
   (typecase x

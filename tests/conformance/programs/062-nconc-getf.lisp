@@ -1,4 +1,4 @@
-;;; covers: nconc, getf, nreverse, append, last, rplacd, setf
+;;; covers: nconc, getf, nreverse, last, rplacd, setf
 ;;; Destructive list building with nconc, and property lists with getf.
 (let ((a (list 1 2)) (b (list 3 4)) (c (list 5)))
   (format t "~a~%" (nconc a b c))

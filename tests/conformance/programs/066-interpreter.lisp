@@ -1,4 +1,4 @@
-;;; covers: cond, case, assoc, labels, destructuring-bind, closures, error, handler-case, acons
+;;; covers: cond, case, assoc, destructuring-bind, closures, error, handler-case, acons
 ;;; A small interpreter for a Scheme-like language with closures and recursion.
 (defun env-lookup (name env)
   (let ((binding (assoc name env)))

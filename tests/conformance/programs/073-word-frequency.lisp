@@ -1,4 +1,4 @@
-;;; covers: strings, string-downcase, alpha-char-p, hash-table-equal, maphash, sort, stable-sort, subseq, position-if, loop-collect
+;;; covers: strings, string-downcase, alpha-char-p, hash-table-equal, maphash, sort, stable-sort, subseq, loop-for-in, loop-do
 ;;; String processing: splitting text into words and counting their frequencies.
 (defvar *text* "The quick brown fox jumps over the lazy dog. The dog sleeps; the fox
 runs! A quick brown dog? Yes: the quick one.")

@@ -1,4 +1,4 @@
-;;; covers: hash-table-eq, hash-table-order, gethash, push, loop-for-in, append, reverse, dolist, nconc
+;;; covers: hash-table-eq, hash-table-order, gethash, push, append, reverse, dolist, nconc, maphash
 ;;; Breadth-first and depth-first search over a graph stored in a hash table.
 (defvar *graph* (make-hash-table))
 (defun add-edge (a b)

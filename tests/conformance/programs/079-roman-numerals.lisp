@@ -1,4 +1,4 @@
-;;; covers: loop-for-in, loop-while, with-output-to-string, write-string, position, char, string-upcase, decf, incf
+;;; covers: loop-for-in, loop-while, with-output-to-string, write-string, char, decf, incf, char-upcase
 ;;; Converting integers to Roman numerals and back.
 (defvar *numerals* '((1000 . "M") (900 . "CM") (500 . "D") (400 . "CD") (100 . "C") (90 . "XC")
                      (50 . "L") (40 . "XL") (10 . "X") (9 . "IX") (5 . "V") (4 . "IV") (1 . "I")))

@@ -1,4 +1,4 @@
-;;; covers: strings, loop-for-across, with-output-to-string, format-stream, digit-char-p, parse-integer, char=, characters
+;;; covers: strings, loop-for-across, with-output-to-string, format-stream, parse-integer, char=, characters
 ;;; Run-length encoding and decoding of strings and of lists.
 (defun rle-encode (s)
   (with-output-to-string (out)

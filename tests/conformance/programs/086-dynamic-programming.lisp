@@ -1,4 +1,4 @@
-;;; covers: make-array, aref, setf-aref, loop-from, loop-below, loop-to, loop-downto, destructuring-bind, max, min, strings, char=
+;;; covers: make-array, aref, setf-aref, loop-from, loop-to, loop-downto, destructuring-bind, max, min, strings, char=
 ;;; Dynamic programming over vectors: edit distance, longest common subsequence, knapsack.
 (defun edit-distance (a b)
   (let* ((n (length a)) (m (length b))

@@ -1,4 +1,4 @@
-;;; covers: defstruct, conses, setf-cdr, setf-struct-slot, catch, throw, loop-while, incf, mod
+;;; covers: defstruct, conses, setf-cdr, setf-struct-slot, catch, throw, incf, mod, loop-below
 ;;; A FIFO queue with head and tail pointers driving a deterministic checkout simulation.
 (defstruct queue (head nil) (tail nil) (count 0))
 (defun enqueue (q x)

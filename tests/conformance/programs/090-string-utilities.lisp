@@ -1,4 +1,4 @@
-;;; covers: strings, search, subseq, concatenate, string-trim, position, string-upcase, char-upcase, loop-collect, with-output-to-string, reverse, string=
+;;; covers: strings, search, subseq, concatenate, string-trim, position, char-upcase, loop-collect, with-output-to-string, reverse, string=, string-downcase
 ;;; A toolbox of string utilities: split, join, replace-all, capitalize, palindromes.
 (defun split (string sep)
   (loop for start = 0 then (1+ end)

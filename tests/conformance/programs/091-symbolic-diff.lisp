@@ -1,4 +1,4 @@
-;;; covers: cond, case, eq, numberp, symbolp, consp, backquote, equal, lists, first, second, third
+;;; covers: cond, case, eq, numberp, symbolp, backquote, equal, lists, first, second, third, ecase
 ;;; Symbolic differentiation with algebraic simplification.
 (defun simplify (e)
   (if (atom e)

@@ -1,4 +1,4 @@
-;;; covers: symbolp, char=, char, symbol-name, assoc, acons, cons, consp, eql, labels, lists
+;;; covers: symbolp, char=, char, symbol-name, assoc, acons, cons, consp, eql, lists
 ;;; A pattern matcher with ?variables and a rule-based rewriter built on it.
 (defun variable-p (x)
   (and (symbolp x) (> (length (symbol-name x)) 1) (char= (char (symbol-name x) 0) #\?)))

@@ -1,4 +1,4 @@
-;;; covers: hash-table-eq, hash-table-order, gethash, setf-gethash, maphash, push, dolist, sort, remove-if-not, loop-for-in, error, handler-case
+;;; covers: hash-table-eq, hash-table-order, gethash, setf-gethash, maphash, push, dolist, sort, error, handler-case
 ;;; Topological sort of a dependency graph (Kahn's algorithm), with cycle detection.
 (defun topo-sort (edges)
   (let ((indegree (make-hash-table)) (succ (make-hash-table)) (order '()))

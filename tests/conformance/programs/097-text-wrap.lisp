@@ -1,4 +1,4 @@
-;;; covers: strings, write-string, write-char, terpri, fresh-line, length, loop-for-in, position, subseq, make-string
+;;; covers: strings, write-string, write-char, terpri, fresh-line, length, loop-for-in, subseq, make-string
 ;;; Word wrapping and justification of a paragraph to a fixed width.
 (defun split-words (text)
   (let ((words '()) (start 0))

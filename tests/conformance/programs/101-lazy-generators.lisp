@@ -1,4 +1,4 @@
-;;; covers: closures, closure-mutation, lambda, funcall, labels, loop-collect, loop-below, cons, car, cdr, defmacro, prog1, psetq, loop-until
+;;; covers: closures, closure-mutation, lambda, funcall, loop-collect, loop-below, cons, car, cdr, defmacro, prog1, psetq, loop-until
 ;;; Generators and lazy streams built from closures.
 (defun make-range (start end)
   (let ((next start))

@@ -1,4 +1,4 @@
-;;; covers: hash-table-eq, hash-table-order, gethash, setf-gethash, maphash, loop-for-in, dolist, push, reverse, sort, min, integers
+;;; covers: hash-table-eq, hash-table-order, gethash, setf-gethash, maphash, dolist, push, integers, loop-while
 ;;; Dijkstra's shortest paths on a small weighted graph (linear scan for the minimum).
 (defvar *edges* '((a b 7) (a c 9) (a f 14) (b c 10) (b d 15) (c d 11) (c f 2) (d e 6) (e f 9)))
 (defvar *adj* (make-hash-table))

@@ -1,4 +1,4 @@
-;;; covers: simple-vectors, svref, loop-for-in, loop-thereis, loop-always, every, map, count, dotimes, char, string
+;;; covers: svref, loop-for-in, loop-thereis, loop-always, every, map, count, dotimes, char, string
 ;;; Tic-tac-toe: board evaluation and a minimax player on a nearly finished game.
 (defvar *lines* '((0 1 2) (3 4 5) (6 7 8) (0 3 6) (1 4 7) (2 5 8) (0 4 8) (2 4 6)))
 (defun parse-board (s) (map 'vector (lambda (c) (if (char= c #\.) nil (intern (string c) "KEYWORD"))) s))

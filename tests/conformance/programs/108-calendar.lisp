@@ -1,4 +1,4 @@
-;;; covers: mod, floor, cond, and, or, zerop, case, nth, format, ~d, ~a, loop-from, loop-to, loop-collect, dotimes
+;;; covers: mod, floor, and, or, zerop, case, nth, format, ~d, ~a, loop-from, loop-to, loop-collect, dotimes
 ;;; Calendar arithmetic: leap years, day of the week, days between dates, a month grid.
 (defun leap-year-p (y)
   (and (zerop (mod y 4)) (or (not (zerop (mod y 100))) (zerop (mod y 400)))))

@@ -1,4 +1,4 @@
-;;; covers: assoc, acons, consp, symbolp, eq, equal, labels, cond, lists, char=, symbol-name
+;;; covers: assoc, acons, consp, symbolp, eq, equal, cond, lists, char=, symbol-name
 ;;; Unification of terms with ?variables, including the occurs check.
 (defun var-p (x) (and (symbolp x) (char= (char (symbol-name x) 0) #\?)))
 (defun walk (x s)

@@ -1,4 +1,4 @@
-;;; covers: special-variables, defparameter, let, fresh-line, write-string, dotimes, labels, consp, format, ~a, with-output-to-string
+;;; covers: special-variables, defparameter, let, fresh-line, write-string, dotimes, consp, format, ~a, with-output-to-string
 ;;; An outline printer whose indentation lives in a dynamically bound special variable.
 (defparameter *indent* 0)
 (defparameter *bullet* "-")
