@@ -40,7 +40,14 @@ class RuntimeConfig:
     # linear memory and to the GC heap, each; None = unbounded.
     time_limit: float | None = 600.0
     memory_limit: int | None = 4 << 30
+    # A deterministic budget in wasmtime fuel units per call instead of the time bound
+    # (switches the engine to fuel mode; see runtime/engine.py for the trade-off).
+    fuel_limit: int | None = None
     max_open_fds: int = 64
+
+    @property
+    def interruption(self) -> str:
+        return "fuel" if self.fuel_limit is not None else "epoch"
 
     def streams(self) -> tuple[BinaryIO, BinaryIO, BinaryIO]:
         return (self.stdin or sys.stdin.buffer,

@@ -64,11 +64,10 @@ class ModuleExited(RuntimeFailure):
 class Stage:
     """One stage module going through the lifecycle in its own store."""
 
-    def __init__(self, path: str | os.PathLike, config: RuntimeConfig | None = None,
-                 interruption: str = engine_mod.DEFAULT_INTERRUPTION) -> None:
+    def __init__(self, path: str | os.PathLike, config: RuntimeConfig | None = None) -> None:
         self.path = Path(path)
         self.config = config or RuntimeConfig()
-        self.interruption = interruption
+        self.interruption = self.config.interruption
         self.state = State.NOT_LOADED
         self.module: WasmModule | None = None
         self.compiled: wasmtime.Module | None = None
@@ -83,10 +82,9 @@ class Stage:
     # -- convenience ---------------------------------------------------------------------
 
     @classmethod
-    def open(cls, path: str | os.PathLike, config: RuntimeConfig | None = None,
-             **kw: Any) -> "Stage":
+    def open(cls, path: str | os.PathLike, config: RuntimeConfig | None = None) -> "Stage":
         """Load, instantiate and start: a stage in state Initialized."""
-        stage = cls(path, config, **kw)
+        stage = cls(path, config)
         try:
             stage.load()
             stage.instantiate()
@@ -142,7 +140,8 @@ class Stage:
             store.set_limits(memory_size=cfg.memory_limit)
         self.store, self.host = store, host
         try:
-            with engine_mod.time_bound(self.engine, self.interruption, store, cfg.time_limit):
+            with engine_mod.time_bound(self.engine, self.interruption, store, cfg.time_limit,
+                                       cfg.fuel_limit):
                 self.instance = linker.instantiate(store, self.compiled)
         except (wasmtime.Trap, wasmtime.WasmtimeError) as e:  # start function, data segments
             self._stop()
@@ -202,7 +201,8 @@ class Stage:
         func = self.instance.exports(self.store)[name]
         cfg = self.config
         try:
-            with engine_mod.time_bound(self.engine, self.interruption, self.store, cfg.time_limit):
+            with engine_mod.time_bound(self.engine, self.interruption, self.store, cfg.time_limit,
+                                       cfg.fuel_limit):
                 return func(self.store, *args)
         except ModuleExit as e:
             self._stop(e.code)
@@ -222,6 +222,7 @@ class Stage:
             except Exception:  # pragma: no cover
                 size = None
         return traps.describe(exc, f"{self.path}: {what}", time_limit=self.config.time_limit,
+                              fuel_limit=self.config.fuel_limit,
                               memory_limit=self.config.memory_limit, memory_size=size)
 
     def _stop(self, code: int | None = None) -> None:

@@ -52,7 +52,7 @@ def backtrace(trap: wasmtime.Trap) -> list[str]:
     return out
 
 
-def describe(exc: BaseException, what: str, *, time_limit=None, memory_limit=None,
+def describe(exc: BaseException, what: str, *, time_limit=None, fuel_limit=None, memory_limit=None,
              memory_size: int | None = None) -> RuntimeFailure:
     """A failure for an exception raised out of Wasm code while running `what`."""
     if isinstance(exc, wasmtime.Trap):
@@ -61,7 +61,7 @@ def describe(exc: BaseException, what: str, *, time_limit=None, memory_limit=Non
         if code == wasmtime.TrapCode.INTERRUPT:
             reason = f"time bound of {time_limit} s exceeded"
         elif code == wasmtime.TrapCode.OUT_OF_FUEL:
-            reason = f"time bound of {time_limit} s exceeded (out of fuel)"
+            reason = f"fuel bound of {fuel_limit} units exhausted"
         else:
             reason = "trap: " + _cause(text).removeprefix("wasm trap: ")
             if memory_limit is not None and memory_size is not None and \

@@ -33,6 +33,8 @@ def register(sub) -> None:
                    help="bound on each call's run time (0: none; default 600)")
     p.add_argument("--memory-limit", metavar="MIB", type=int, default=4096,
                    help="bound on linear memory and on the GC heap, each (0: none; default 4096)")
+    p.add_argument("--fuel-limit", metavar="UNITS", type=int,
+                   help="a deterministic wasmtime fuel budget per call instead of the time bound")
     p.add_argument("--no-cache", action="store_true", help="do not use the native code cache")
     p.set_defaults(handler=handle, parser=p)
 
@@ -43,7 +45,8 @@ def handle(args) -> int:
         return int(ExitCode.FAILURE)
     config = RuntimeConfig(
         time_limit=args.time_limit or None,
-        memory_limit=(args.memory_limit << 20) if args.memory_limit else None)
+        memory_limit=(args.memory_limit << 20) if args.memory_limit else None,
+        fuel_limit=args.fuel_limit)
     if args.read_root:
         config.read_roots = [Path(r) for r in args.read_root]
     if args.write_root:
