@@ -79,7 +79,7 @@ arguments (the form's cdr)."
   (if (and (consp forms) (null (cdr forms))) (car forms) (cons 'progn forms)))
 
 (defun expander-error (control &rest args)
-  (error "~?" control args))
+  (error "~A" (apply #'format nil control args)))
 
 ;;; ------------------------------------------------------------------------------
 ;;; Backquote (CLHS 2.4.6). The template is turned into append/list forms with
@@ -1216,6 +1216,8 @@ Nil means (intern name *package*), the host's current package.")
                                            (format-arguments :format-arguments nil)))
   (record-condition 'type-error 'error '((datum :datum nil) (expected-type :expected-type nil)))
   (record-condition 'program-error 'error '())
+  (record-condition 'parse-error 'error '((format-control :format-control nil)
+                                          (format-arguments :format-arguments nil)))
   (record-condition 'control-error 'error '())
   (record-condition 'stream-error 'error '((stream :stream nil)))
   (record-condition 'end-of-file 'stream-error '((stream :stream nil)))
