@@ -78,6 +78,7 @@ class Stage:
         self.host: shims.HostState | None = None
         self.exit_code: int | None = None
         self.discarded_outputs: list[str] = []
+        self._funcs: dict[str, Any] = {}
 
     # -- convenience ---------------------------------------------------------------------
 
@@ -198,7 +199,9 @@ class Stage:
 
     def _call(self, name: str, args: tuple) -> Any:
         assert self.instance is not None and self.store is not None
-        func = self.instance.exports(self.store)[name]
+        func = self._funcs.get(name)
+        if func is None:
+            func = self._funcs[name] = self.instance.exports(self.store)[name]
         cfg = self.config
         try:
             with engine_mod.time_bound(self.engine, self.interruption, self.store, cfg.time_limit,
@@ -229,9 +232,29 @@ class Stage:
         self.exit_code = code if code is not None else int(ExitCode.FAILURE)
         self.state = State.STOPPED
 
+    def record(self) -> dict:
+        """Where this stage got to, as JSON-ready data: what a doit task stores as the
+        artifact of a lifecycle step (module metadata, native code entry, import
+        resolution, initialization)."""
+        import hashlib
+        c = self.cache_result
+        return {
+            "path": str(self.path),
+            "state": self.state.value,
+            "sha256": hashlib.sha256(self.module.wasm).hexdigest() if self.module else None,
+            "module": self.module.to_dict() if self.module else None,
+            "native_code": None if c is None else {
+                "cached": c.hit, "reason": c.reason, "entry": str(c.path) if c.path else None,
+                "engine": engine_mod.fingerprint(self.interruption)},
+            "imports": self.resolution.to_dict()["imports"] if self.resolution else None,
+            "exit_code": self.exit_code,
+            "discarded_outputs": list(self.discarded_outputs),
+        }
+
     def close(self) -> None:
         """Release the instance's files (unclosed outputs are discarded) and the store."""
         if self.host is not None:
             self.discarded_outputs = self.host.fds.close_all()
+        self._funcs.clear()
         self.instance = None
         self.store = None

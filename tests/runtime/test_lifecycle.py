@@ -23,6 +23,10 @@ def test_transitions_in_order(wat, make_config):
     assert stage.start().state == State.INITIALIZED
     assert streams.stdout.getvalue() == b"hi"
     assert stage.call("add", 2, 3) == 5
+    rec = stage.record()
+    assert rec["state"] == "Initialized" and rec["native_code"]["reason"] == "disabled"
+    assert [i["shim"] for i in rec["imports"]] == ["clysm:mem load-string", "clysm:io write-string"]
+    assert rec["module"]["exports"] == ["_start", "add"] and len(rec["sha256"]) == 64
     stage.close()
 
 
