@@ -6,7 +6,7 @@
   (format t "~d ~d~%" x y))
 (let ((l (list 1 2 3 4)))
   (setf (car l) 'a)
-  (setf (cdr (cdr l)) '(c d e))
+  (setf (cdr (cdr l)) (list 'c 'd 'e))
   (setf (nth 1 l) 'b)
   (setf (second l) 'bb)
   (setf (third l) 'cc)

@@ -3,7 +3,7 @@
 (defvar *buffer* (make-array 0 :adjustable t :fill-pointer 0))
 (defun insert-line (index text)
   (vector-push-extend nil *buffer*)
-  (loop for i from (1- (fill-pointer *buffer*)) above index
+  (loop for i from (1- (fill-pointer *buffer*)) downto (1+ index)
         do (setf (aref *buffer* i) (aref *buffer* (1- i))))
   (setf (aref *buffer* index) text))
 (defun delete-line (index)
