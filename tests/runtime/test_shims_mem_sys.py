@@ -87,3 +87,19 @@ def test_errno_after_exit_zero_inside_call(probe):
     with pytest.raises(ModuleExited) as e:
         stage.call("sys.exit", 0)
     assert e.value.code == 0 and stage.state == State.STOPPED
+
+
+def test_internalized_gc_values_passed_as_externref_are_einval(wat, make_config):
+    # extern.convert_any makes an externref that is not a host object: an error value,
+    # never a host crash
+    path = wat('''(module (type $s (struct (field i32)))
+      (import "clysm:mem" "length" (func $len (param externref) (result i32)))
+      (import "clysm:sys" "errno" (func $errno (result i32)))
+      (func (export "struct") (result i32)
+        (drop (call $len (extern.convert_any (struct.new $s (i32.const 5))))) (call $errno))
+      (func (export "i31") (result i32)
+        (call $len (extern.convert_any (ref.i31 (i32.const 5))))))''')
+    cfg, _ = make_config()
+    with Stage.open(path, cfg) as stage:
+        assert stage.call("struct") == Errno.EINVAL
+        assert stage.call("i31") == -1
