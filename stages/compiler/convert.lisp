@@ -1,0 +1,528 @@
+;;;; The front end: macroexpand a form and convert it to the intermediate tree (AST)
+;;;; that the code generator consumes, resolving every variable to a VAR object and
+;;;; recording which variables closures capture and which are assigned (those that
+;;;; are both live in boxes).
+;;;;
+;;;; AST nodes are lists headed by a keyword:
+;;;;   (:const x) (:lref var) (:lset var ast) (:gref sym) (:gset sym ast)
+;;;;   (:if a b c) (:progn ast...) (:let ((var . ast)...) body) (:call sym args)
+;;;;   (:funcall ast args) (:closure fn) (:fref sym) (:block blk body)
+;;;;   (:return-from blk ast) (:tagbody tb segments) (:go tb index)
+;;;;   (:catch tag body) (:throw tag value) (:unwind-protect ast cleanup)
+;;;;   (:mvb vars ast body) (:values args) (:mvcall ast args) (:mvprog1 ast forms)
+(in-package "WASMBOOT-COMPILER")
+
+(defstruct var
+  name
+  (special nil)
+  (captured nil)
+  (assigned nil)
+  owner)          ; the fn that binds it
+
+(defstruct fn
+  name            ; string for the name section
+  parent
+  (free nil)      ; captured vars of outer fns, in order of first use
+  (required nil) (optional nil) (rest nil) (keys nil) (allow-other-keys nil)
+  (key-p nil)
+  body
+  (index nil))    ; wasm function index
+
+(defstruct blk name owner (nonlocal nil) (id-var nil) (mv nil))
+(defstruct tb owner (nonlocal nil) (id-var nil) (tags nil))
+
+(define-condition compile-failure (error)
+  ((message :initarg :message :reader compile-failure-message)
+   (form :initarg :form :reader compile-failure-form))
+  (:report (lambda (c s) (format s "~a" (compile-failure-message c)))))
+
+(defun fail (form control &rest args)
+  (error 'compile-failure :message (apply #'format nil control args) :form form))
+
+;;; Compile-time global state (reset per compilation).
+(defvar *specials* nil "EQ table: symbols proclaimed special.")
+(defvar *constants* nil "EQ table: defconstant symbol -> (value).")
+(defvar *macros* nil "EQ table: user macro name -> expander function of the form.")
+(defvar *current-fn* nil)
+(defvar *current-form* nil "The innermost form with a known position, for messages.")
+
+(defun special-p (sym) (gethash sym *specials*))
+
+(defun sym-named (x name)
+  (and (symbolp x) x (string= (symbol-name x) name)))
+
+;;; Lexical environments: a list of entries
+;;;   (:var name var) (:fun name var) (:macro name expander) (:smacro name form)
+;;;   (:block name blk) (:tag name tb index) (:special name)
+
+(defun env-lookup (env kind name)
+  (dolist (e env nil)
+    (when (and (eq (car e) kind) (eq (cadr e) name))
+      (return e))))
+
+(defun lookup-var (env name)
+  ;; first :var, :smacro or :special entry for NAME
+  (dolist (e env nil)
+    (when (and (member (car e) '(:var :smacro :special)) (eq (cadr e) name))
+      (return e))))
+
+(defun lookup-fun (env name)
+  (dolist (e env nil)
+    (when (and (member (car e) '(:fun :macro)) (eq (cadr e) name))
+      (return e))))
+
+(defun note-use (var)
+  ;; a use from another fn than the binder makes VAR captured, and free in every fn
+  ;; between the use and the binder
+  (let ((f *current-fn*))
+    (loop while (and f (not (eq f (var-owner var))))
+          do (setf (var-captured var) t)
+             (unless (member var (fn-free f))
+               (setf (fn-free f) (append (fn-free f) (list var))))
+             (setq f (fn-parent f)))))
+
+;;; Macroexpansion.
+
+(defvar *fixup-package* nil)
+
+(defun macro-function-for (name env)
+  (let ((local (lookup-fun env name)))
+    (cond ((and local (eq (car local) :macro)) (caddr local))
+          (local nil)
+          ((gethash name *macros*))
+          ((special-operator-name-p name) nil)
+          ((own-form-p name) nil)
+          (t (standard-macro-function name)))))
+
+(defun special-operator-name-p (name)
+  (member name '(quote function if progn let let* setq lambda flet labels block
+                 return-from tagbody go catch throw unwind-protect
+                 multiple-value-bind multiple-value-call multiple-value-list
+                 multiple-value-prog1 values eval-when declare the locally macrolet
+                 symbol-macrolet load-time-value)))
+
+(defun own-form-p (name)
+  (member name '(defun defmacro defvar defparameter defconstant declaim proclaim
+                 in-package defpackage)))
+
+(defun macroexpand-1-form (form env)
+  "One step of expansion: (values expansion t), or (values form nil)."
+  (cond ((and (consp form) (symbolp (car form)))
+         (let ((m (macro-function-for (car form) env)))
+           (if m
+               (values (fix-expansion (car form) (funcall m form)) t)
+               (values form nil))))
+        ((and (symbolp form) form (not (keywordp form)))
+         (let ((e (lookup-var env form)))
+           (if (and e (eq (car e) :smacro))
+               (values (caddr e) t)
+               (values form nil))))
+        (t (values form nil))))
+
+(defun fix-expansion (name expansion)
+  ;; defstruct/define-condition make their accessor names with INTERN in the host's
+  ;; *package*; move those names into the package being compiled
+  (if (or (sym-named name "DEFSTRUCT") (sym-named name "DEFINE-CONDITION"))
+      (fix-symbols expansion)
+      expansion))
+
+(defun fix-symbols (x)
+  (cond ((consp x) (cons (fix-symbols (car x)) (fix-symbols (cdr x))))
+        ((and (symbolp x) x (symbol-package x)
+              (eq (symbol-package x) (find-package "WASMBOOT-COMPILER"))
+              *fixup-package*
+              (not (string= (cpkg-name *fixup-package*) "WASMBOOT-COMPILER")))
+         (cpkg-intern (symbol-name x) *fixup-package*))
+        (t x)))
+
+(defun macroexpand-form (form env)
+  (loop
+    (multiple-value-bind (exp expanded) (macroexpand-1-form form env)
+      (unless expanded (return form))
+      (setq form exp))))
+
+;;; Conversion.
+
+(defun convert (form env)
+  (when (and (consp form) *positions* (gethash form *positions*))
+    (setq *current-form* form))
+  (cond ((symbolp form) (convert-symbol form env))
+        ((atom form) (list :const form))
+        (t (let ((op (car form)))
+             (cond ((not (symbolp op))
+                    (if (and (consp op) (eq (car op) 'lambda))
+                        (list :funcall (convert op env) (convert-args (cdr form) env))
+                        (fail form "illegal function call ~s" op)))
+                   (t
+                    (multiple-value-bind (exp expanded) (macroexpand-1-form form env)
+                      (if expanded
+                          (convert exp env)
+                          (convert-compound op form env)))))))))
+
+(defun convert-args (args env)
+  (mapcar (lambda (a) (convert a env)) args))
+
+(defun convert-body (forms env)
+  (cond ((null forms) (list :const nil))
+        ((null (cdr forms)) (convert (car forms) env))
+        (t (cons :progn (convert-args forms env)))))
+
+(defun convert-symbol (sym env)
+  (cond ((null sym) (list :const nil))
+        ((eq sym t) (list :const t))
+        ((keywordp sym) (list :const sym))
+        (t
+         (let ((e (lookup-var env sym)))
+           (cond ((and e (eq (car e) :var))
+                  (note-use (caddr e))
+                  (list :lref (caddr e)))
+                 ((and e (eq (car e) :smacro)) (convert (caddr e) env))
+                 ((gethash sym *constants*)
+                  (let ((v (car (gethash sym *constants*))))
+                    (if (or (numberp v) (characterp v) (null v) (eq v t) (keywordp v))
+                        (list :const v)
+                        (list :gref sym))))
+                 (t (list :gref sym)))))))
+
+(defun strip-declarations (body env)
+  "(values forms specials): the body without leading declarations (and doc strings
+are left alone), and the names declared special."
+  (declare (ignore env))
+  (let ((specials nil))
+    (loop while (and body (consp (car body)) (eq (caar body) 'declare))
+          do (dolist (d (cdar body))
+               (when (and (consp d) (eq (car d) 'special))
+                 (setq specials (append specials (cdr d)))))
+             (setq body (cdr body)))
+    (values body specials)))
+
+(defun strip-doc-and-declarations (body env)
+  (if (and (stringp (car body)) (cdr body))
+      (strip-declarations (cdr body) env)
+      (strip-declarations body env)))
+
+(defun make-binding-var (name specials)
+  (unless (and (symbolp name) name (not (keywordp name)) (not (eq name t)))
+    (fail name "cannot bind ~s" name))
+  (make-var :name name :owner *current-fn*
+            :special (or (special-p name) (member name specials))))
+
+(defun bind-env (var env)
+  (if (var-special var)
+      (cons (list :special (var-name var)) env)
+      (cons (list :var (var-name var) var) env)))
+
+(defun convert-compound (op form env)
+  (let ((fun-entry (lookup-fun env op)))
+    (if (and fun-entry (eq (car fun-entry) :fun))
+        (progn (note-use (caddr fun-entry))
+               (list :funcall (list :lref (caddr fun-entry)) (convert-args (cdr form) env)))
+        (case op
+          (quote (list :const (cadr form)))
+          (function (convert-function (cadr form) env))
+          (if (list :if (convert (cadr form) env) (convert (caddr form) env)
+                    (convert (cadddr form) env)))
+          (progn (convert-body (cdr form) env))
+          ((let let*) (convert-let form env (eq op 'let*)))
+          (setq (convert-setq form env))
+          (lambda (list :closure (convert-lambda "lambda" (cadr form) (cddr form) env)))
+          ((flet labels) (convert-flet form env (eq op 'labels)))
+          (block (convert-block form env))
+          (return-from (convert-return-from form env))
+          (tagbody (convert-tagbody (cdr form) env))
+          (go (convert-go form env))
+          (catch (list :catch (convert (cadr form) env) (convert-body (cddr form) env)))
+          (throw (list :throw (convert (cadr form) env) (convert (caddr form) env)))
+          (unwind-protect (list :unwind-protect (convert (cadr form) env)
+                                (convert-body (cddr form) env)))
+          (multiple-value-bind (convert-mvb form env))
+          (multiple-value-call (list :mvcall (convert (cadr form) env)
+                                     (convert-args (cddr form) env)))
+          (multiple-value-list (list :mvcall (list :fref 'list)
+                                     (list (convert (cadr form) env))))
+          (multiple-value-prog1 (list :mvprog1 (convert (cadr form) env)
+                                      (convert-args (cddr form) env)))
+          (values (list :values (convert-args (cdr form) env)))
+          (eval-when (if (or (member :execute (cadr form)) (member 'eval (cadr form)))
+                         (convert-body (cddr form) env)
+                         (list :const nil)))
+          (declare (list :const nil))
+          (the (convert (caddr form) env))
+          (locally (multiple-value-bind (body specials) (strip-declarations (cdr form) env)
+                     (let ((env2 env))
+                       (dolist (s specials) (push (list :special s) env2))
+                       (convert-body body env2))))
+          (macrolet (convert-macrolet form env))
+          (symbol-macrolet
+           (let ((env2 env))
+             (dolist (b (cadr form))
+               (push (list :smacro (car b) (cadr b)) env2))
+             (convert-body (cddr form) env2)))
+          (load-time-value (convert (cadr form) env))
+          ((defun defmacro defvar defparameter defconstant declaim proclaim in-package
+            defpackage)
+           (convert-definition form env))
+          (t (convert-call op (cdr form) env))))))
+
+(defun convert-call (op args env)
+  (let ((cargs (convert-args args env)))
+    (list :call op cargs)))
+
+(defun convert-function (x env)
+  (cond ((symbolp x)
+         (let ((e (lookup-fun env x)))
+           (if (and e (eq (car e) :fun))
+               (progn (note-use (caddr e)) (list :lref (caddr e)))
+               (list :fref x))))
+        ((and (consp x) (eq (car x) 'lambda))
+         (list :closure (convert-lambda "lambda" (cadr x) (cddr x) env)))
+        (t (fail x "bad function name ~s" x))))
+
+(defun convert-let (form env sequential)
+  (let ((bindings (cadr form)))
+    (multiple-value-bind (body specials) (strip-declarations (cddr form) env)
+      (let ((pairs nil) (env2 env))
+        (dolist (b bindings)
+          (let* ((name (if (consp b) (car b) b))
+                 (init (if (and (consp b) (cdr b)) (cadr b) nil))
+                 (var (make-binding-var name specials))
+                 (ast (convert init (if sequential env2 env))))
+            (push (cons var ast) pairs)
+            (setq env2 (bind-env var env2))))
+        (dolist (s specials)
+          (unless (find s bindings :key (lambda (b) (if (consp b) (car b) b)))
+            (push (list :special s) env2)))
+        (list :let (nreverse pairs) (convert-body body env2))))))
+
+(defun convert-setq (form env)
+  (let ((pairs (cdr form)) (out nil))
+    (when (oddp (length pairs)) (fail form "odd number of arguments to setq"))
+    (loop while pairs
+          do (let ((name (car pairs)) (value (cadr pairs)))
+               (unless (symbolp name) (fail form "setq of a non-symbol ~s" name))
+               (let ((e (lookup-var env name)))
+                 (cond ((and e (eq (car e) :var))
+                        (let ((var (caddr e)))
+                          (note-use var)
+                          (setf (var-assigned var) t)
+                          (push (list :lset var (convert value env)) out)))
+                       ((and e (eq (car e) :smacro))
+                        (push (convert (list 'setf (caddr e) value) env) out))
+                       (t (push (list :gset name (convert value env)) out))))
+               (setq pairs (cddr pairs))))
+    (if (and out (null (cdr out)))
+        (car out)
+        (cons :progn (nreverse out)))))
+
+;;; Lambda lists of functions: required, &optional (var init svar), &rest, &key
+;;; ((keyword var) init svar), &allow-other-keys, &aux. Each parameter becomes a VAR;
+;;; init forms are converted in the environment of the parameters before them.
+
+(defun convert-lambda (name lambda-list body env)
+  (let* ((fn (make-fn :name name :parent *current-fn*))
+         (*current-fn* fn))
+    (multiple-value-bind (forms specials) (strip-doc-and-declarations body env)
+      (let ((state :required) (env2 env) (aux nil))
+        (dolist (x lambda-list)
+          (cond ((sym-named x "&OPTIONAL") (setq state :optional))
+                ((or (sym-named x "&REST") (sym-named x "&BODY")) (setq state :rest))
+                ((sym-named x "&KEY") (setq state :key) (setf (fn-key-p fn) t))
+                ((sym-named x "&ALLOW-OTHER-KEYS") (setf (fn-allow-other-keys fn) t))
+                ((sym-named x "&AUX") (setq state :aux))
+                ((eq state :required)
+                 (let ((v (make-binding-var x specials)))
+                   (setf (fn-required fn) (append (fn-required fn) (list v)))
+                   (setq env2 (bind-env v env2))))
+                ((eq state :optional)
+                 (let* ((spec (if (consp x) x (list x)))
+                        (init (convert (cadr spec) env2))
+                        (v (make-binding-var (car spec) specials))
+                        (sv (if (caddr spec) (make-binding-var (caddr spec) specials) nil)))
+                   (setf (fn-optional fn) (append (fn-optional fn) (list (list v init sv))))
+                   (setq env2 (bind-env v env2))
+                   (when sv (setq env2 (bind-env sv env2)))))
+                ((eq state :rest)
+                 (let ((v (make-binding-var x specials)))
+                   (setf (fn-rest fn) v)
+                   (setq env2 (bind-env v env2))))
+                ((eq state :key)
+                 (let* ((spec (if (consp x) x (list x)))
+                        (vs (car spec))
+                        (kw (if (consp vs) (car vs) (intern (symbol-name vs) "KEYWORD")))
+                        (vname (if (consp vs) (cadr vs) vs))
+                        (init (convert (cadr spec) env2))
+                        (v (make-binding-var vname specials))
+                        (sv (if (caddr spec) (make-binding-var (caddr spec) specials) nil)))
+                   (setf (fn-keys fn) (append (fn-keys fn) (list (list kw v init sv))))
+                   (setq env2 (bind-env v env2))
+                   (when sv (setq env2 (bind-env sv env2)))))
+                ((eq state :aux)
+                 (push (if (consp x) x (list x nil)) aux))))
+        (when aux
+          (setq forms (list (list* 'let* (nreverse aux) forms))))
+        (dolist (s specials)
+          (push (list :special s) env2))
+        (setf (fn-body fn) (convert-body forms env2))
+        fn))))
+
+(defun convert-flet (form env recursive)
+  (let* ((defs (cadr form))
+         (vars (mapcar (lambda (d) (make-var :name (car d) :owner *current-fn*
+                                             :assigned recursive))
+                       defs))
+         (env2 env))
+    (loop for d in defs for v in vars
+          do (setq env2 (cons (list :fun (car d) v) env2)))
+    (multiple-value-bind (body specials) (strip-declarations (cddr form) env)
+      (declare (ignore specials))
+      (let ((pairs (loop for d in defs for v in vars
+                         collect (cons v (list :closure
+                                               (convert-lambda
+                                                (symbol-name (car d)) (cadr d)
+                                                (list (list* 'block (car d) (cddr d)))
+                                                (if recursive env2 env)))))))
+        (if recursive
+            ;; labels: bind all to nil, then assign, so the closures see each other
+            (list :let (mapcar (lambda (p) (cons (car p) (list :const nil))) pairs)
+                  (cons :progn (append (mapcar (lambda (p) (list :lset (car p) (cdr p))) pairs)
+                                       (list (convert-body body env2)))))
+            (list :let pairs (convert-body body env2)))))))
+
+(defun convert-macrolet (form env)
+  (let ((env2 env))
+    (dolist (d (cadr form))
+      (push (list :macro (car d) (make-macro-expander (car d) (cadr d) (cddr d))) env2))
+    (convert-body (cddr form) env2)))
+
+(defun convert-block (form env)
+  (let* ((blk (make-blk :name (cadr form) :owner *current-fn*))
+         (env2 (cons (list :block (cadr form) blk) env)))
+    (let ((body (convert-body (cddr form) env2)))
+      (list :block blk body))))
+
+(defun convert-return-from (form env)
+  (let ((e (env-lookup env :block (cadr form))))
+    (unless e (fail form "return-from unknown block ~s" (cadr form)))
+    (let ((blk (caddr e)))
+      (unless (eq (blk-owner blk) *current-fn*)
+        (unless (blk-nonlocal blk)
+          (setf (blk-nonlocal blk) t)
+          (setf (blk-id-var blk) (make-var :name 'block-id :owner (blk-owner blk))))
+        (note-use (blk-id-var blk)))
+      (list :return-from blk (convert (caddr form) env)))))
+
+(defun convert-tagbody (body env)
+  (let ((tb (make-tb :owner *current-fn*))
+        (env2 env) (index 1))
+    ;; segment 0 is the code before the first tag
+    (dolist (x body)
+      (when (or (symbolp x) (integerp x))
+        (push (list :tag x tb index) env2)
+        (setf (tb-tags tb) (append (tb-tags tb) (list x)))
+        (setq index (+ index 1))))
+    (let ((segments nil) (current nil))
+      (dolist (x body)
+        (if (or (symbolp x) (integerp x))
+            (progn (push (nreverse current) segments) (setq current nil))
+            (push (convert x env2) current)))
+      (push (nreverse current) segments)
+      (list :tagbody tb (nreverse segments)))))
+
+(defun convert-go (form env)
+  (let ((e (dolist (x env nil)
+             (when (and (eq (car x) :tag) (eql (cadr x) (cadr form))) (return x)))))
+    (unless e (fail form "go to unknown tag ~s" (cadr form)))
+    (let ((tb (caddr e)))
+      (unless (eq (tb-owner tb) *current-fn*)
+        (unless (tb-nonlocal tb)
+          (setf (tb-nonlocal tb) t)
+          (setf (tb-id-var tb) (make-var :name 'tagbody-id :owner (tb-owner tb))))
+        (note-use (tb-id-var tb)))
+      (list :go tb (cadddr e)))))
+
+(defun convert-mvb (form env)
+  (let ((names (cadr form)))
+    (multiple-value-bind (body specials) (strip-declarations (cdddr form) env)
+      (let* ((value (convert (caddr form) env))
+             (vars (mapcar (lambda (n) (make-binding-var n specials)) names))
+             (env2 env))
+        (dolist (v vars) (setq env2 (bind-env v env2)))
+        (dolist (s specials) (push (list :special s) env2))
+        (list :mvb vars value (convert-body body env2))))))
+
+;;; Definitions inside a body (not at top level) are converted like at top level,
+;;; except that defmacro only takes effect from here on.
+
+(defun convert-definition (form env)
+  (let ((op (car form)))
+    (case op
+      (defun
+       (let ((name (cadr form)))
+         (unless (and (symbolp name) name) (fail form "defun: bad name ~s" name))
+         (list :defun name
+               (convert-lambda (symbol-name name) (caddr form)
+                               (multiple-value-bind (forms decls doc) (split-body (cdddr form))
+                                 (declare (ignore doc))
+                                 (append decls
+                                         (list (list* 'block (block-name-of name) forms))))
+                               env))))
+      (defmacro
+       (define-user-macro (cadr form) (caddr form) (cdddr form))
+       (list :const (cadr form)))
+      ((defvar defparameter)
+       (let ((name (cadr form)))
+         (setf (gethash name *specials*) t)
+         (if (cddr form)
+             (list (if (eq op 'defvar) :defvar :defparameter) name (convert (caddr form) env))
+             (list :const name))))
+      (defconstant
+       (let ((name (cadr form)))
+         (setf (gethash name *constants*) (list (const-eval (caddr form))))
+         (list :defparameter name (convert (caddr form) env))))
+      ((declaim proclaim)
+       (dolist (d (if (eq op 'declaim) (cdr form) (list (cadr (cadr form)))))
+         (when (and (consp d) (eq (car d) 'special))
+           (dolist (s (cdr d)) (setf (gethash s *specials*) t))))
+       (list :const nil))
+      (t (list :const nil)))))
+
+(defun block-name-of (name)
+  name)
+
+(defun split-body (body)
+  "(values forms declarations doc) of a defun body."
+  (let ((decls nil) (doc nil))
+    (loop while (or (and (consp (car body)) (eq (caar body) 'declare))
+                    (and (stringp (car body)) (cdr body) (null doc)))
+          do (if (stringp (car body))
+                 (setq doc (car body))
+                 (push (car body) decls))
+             (setq body (cdr body)))
+    (values body (nreverse decls) doc)))
+
+(defun const-eval (form)
+  "Value of a defconstant form at compile time (through the evaluator)."
+  (handler-case (ev form nil)
+    (error () nil)))
+
+;;; User macros run in the compile-time evaluator.
+
+(defun make-macro-expander (name lambda-list body)
+  (let* ((whole (make-symbol "FORM"))
+         (ll (if (listp lambda-list) lambda-list (list '&rest lambda-list)))
+         (fn (ev (list 'function
+                       (list 'lambda (list whole)
+                             (list* 'let* (destructuring-lambda-list-bindings ll whole t)
+                                    (list (list* 'block name (strip-macro-body body))))))
+                 nil)))
+    fn))
+
+(defun strip-macro-body (body)
+  (multiple-value-bind (forms decls doc) (split-body body)
+    (declare (ignore doc))
+    (append (remove-if-not (lambda (d) (and (consp (cadr d)) (eq (car (cadr d)) 'special)))
+                           decls)
+            forms)))
+
+(defun define-user-macro (name lambda-list body)
+  (setf (gethash name *macros*) (make-macro-expander name lambda-list body)))

@@ -1,0 +1,419 @@
+;;;; The driver: read the files, process top-level forms (each ends compiled, failed or
+;;;; skipped), keep only the library functions the program can reach, generate the
+;;;; module and write it. Entry point: compile-files.
+(in-package "WASMBOOT-COMPILER")
+
+(defvar *library-mode* :auto
+  ":auto compiles stages/runtime-lib/ in when it exists; :fallback uses the compiler's
+minimal printer (compiler/fallback-io.lisp) instead.")
+
+(defvar *stages-directory* "stages/"
+  "Where runtime-lib/ and compiler/core.lisp are found (set by the host driver).")
+
+(defstruct result status file line column name reason)
+(defstruct item kind sym fn ast result library-p)   ; kind :defun or :form
+
+(defvar *results* nil)
+(defvar *items* nil)
+
+(defun init-compiler-state ()
+  (init-packages)
+  (init-evaluator)
+  (init-natives)
+  (setq *positions* (make-hash-table :test 'eq))
+  (setq *specials* (make-hash-table :test 'eq))
+  (setq *constants* (make-hash-table :test 'eq))
+  (setq *macros* (make-hash-table :test 'eq))
+  (setq *global-fns* (make-hash-table :test 'eq))
+  (setq *multi-defined* (make-hash-table :test 'eq))
+  (setq *results* nil)
+  (setq *items* nil))
+
+(defun form-name (form)
+  (if (and (consp form) (symbolp (car form)))
+      (if (and (consp (cdr form)) (symbolp (cadr form)) (cadr form))
+          (concatenate 'string (symbol-name (car form)) " " (symbol-name (cadr form)))
+          (symbol-name (car form)))
+      ""))
+
+(defun canonical-fname (sym)
+  "Function names of the runtime packages that are CL names name the CL function."
+  (let ((home (symbol-home-name sym)))
+    (if (and home (or (string= home "WASMBOOT-RUNTIME") (string= home "WASMBOOT-CORE")))
+        (multiple-value-bind (s found) (cl-symbol (symbol-name sym))
+          (if found s sym))
+        sym)))
+
+;;; Reading a file into top-level forms with per-form results.
+
+(defun process-file (path library-p)
+  (let* ((text (utf8-decode (read-file-octets path)))
+         (r (make-rd :text text :file path :package (find-cpkg "COMMON-LISP-USER"))))
+    (loop
+      (skip-whitespace-and-comments-safely r)
+      (when (>= (rd-pos r) (length text)) (return nil))
+      (let* ((start (rd-pos r)) (line (rd-line r)) (col (rd-col r))
+             (res (make-result :file path :line line :column col :name "" :status :compiled)))
+        (handler-case
+            (let ((form (read-form r *skipped-marker*)))
+              (unless (eq form *skipped-marker*)
+                (setf (result-name res) (form-name form))
+                (setq *fixup-package* (rd-package r))
+                (process-toplevel form r res library-p)
+                (push res *results*)))
+          (reader-failure (e)
+            (setf (result-status res) :failed)
+            (setf (result-line res) (reader-failure-line e))
+            (setf (result-column res) (reader-failure-column e))
+            (setf (result-reason res) (reader-failure-message e))
+            (push res *results*)
+            ;; go on after the broken form
+            (if (> (rd-pos r) start)
+                (progn (setf (rd-pos r) start) (setf (rd-line r) line) (setf (rd-col r) col)
+                       (skip-to-form-end r start)
+                       (when (= (rd-pos r) start) (rd-seek r (+ start 1))))
+                (rd-seek r (+ start 1)))))))))
+
+(defun skip-whitespace-and-comments-safely (r)
+  (handler-case (skip-whitespace-and-comments r)
+    (reader-failure () (setf (rd-pos r) (length (rd-text r))))))
+
+(defun fail-result (res e)
+  (setf (result-status res) :failed)
+  (let ((pos (and *current-form* (gethash *current-form* *positions*))))
+    (when pos
+      (setf (result-line res) (car pos))
+      (setf (result-column res) (cdr pos))))
+  (setf (result-reason res) (one-line (princ-to-string e))))
+
+(defun one-line (s)
+  (substitute #\Space #\Newline s))
+
+(defvar *toplevel-fn* nil "The pseudo function that a top-level form's code runs in.")
+
+(defun process-toplevel (form r res library-p)
+  (setq *current-form* form)
+  (let* ((*toplevel-fn* (make-fn :name "toplevel"))
+         (*current-fn* *toplevel-fn*))
+    (handler-case (process-toplevel-1 form r res library-p)
+      (error (e) (fail-result res e)))))
+
+(defun process-toplevel-1 (form r res library-p)
+  (let ((form (macroexpand-toplevel form)))
+    (cond ((atom form)
+           (add-form-item (convert form nil) res library-p))
+          ((eq (car form) 'progn)
+           (dolist (f (cdr form)) (process-toplevel-1 f r res library-p)))
+          ((eq (car form) 'in-package)
+           (let ((p (find-cpkg (string (cadr form)))))
+             (unless p (fail form "in-package: no package named ~a" (cadr form)))
+             (setf (rd-package r) p)
+             (setq *fixup-package* p)
+             (setf (result-status res) :skipped)))
+          ((eq (car form) 'defpackage) (process-defpackage form) (setf (result-status res) :skipped))
+          ((member (car form) '(declaim proclaim))
+           (convert-definition form nil)
+           (setf (result-status res) :skipped))
+          ((eq (car form) 'eval-when)
+           (let ((situations (cadr form)))
+             (when (or (member :compile-toplevel situations) (member 'compile situations))
+               (dolist (f (cddr form)) (ev f nil)))
+             (when (or (member :load-toplevel situations) (member 'load situations)
+                       (member :execute situations) (member 'eval situations))
+               (dolist (f (cddr form)) (process-toplevel-1 f r res library-p)))))
+          ((eq (car form) 'defmacro)
+           (define-user-macro (cadr form) (caddr form) (cdddr form)))
+          ((eq (car form) 'defun)
+           (let* ((ast (convert-definition form nil))
+                  (sym (canonical-fname (cadr ast))))
+             (when (gethash sym *global-fns*)
+               (setf (gethash sym *multi-defined*) t))
+             (setf (gethash sym *global-fns*) (caddr ast))
+             (setq *items* (cons (make-item :kind :defun :sym sym :fn (caddr ast) :result res
+                                            :library-p library-p)
+                                 *items*))))
+          ((member (car form) '(defvar defparameter defconstant))
+           (add-form-item (convert-definition form nil) res library-p))
+          (t (add-form-item (convert form nil) res library-p)))))
+
+(defun add-form-item (ast res library-p)
+  (setq *items* (cons (make-item :kind :form :ast ast :fn *toplevel-fn* :result res
+                                 :library-p library-p)
+                      *items*)))
+
+(defun macroexpand-toplevel (form)
+  (loop
+    (if (and (consp form) (symbolp (car form))
+             (not (member (car form) '(progn in-package defpackage declaim proclaim
+                                       eval-when defmacro defun defvar defparameter
+                                       defconstant))))
+        (multiple-value-bind (exp expanded) (macroexpand-1-form form nil)
+          (if expanded (setq form exp) (return form)))
+        (return form))))
+
+(defun process-defpackage (form)
+  (let ((name (string (cadr form))) (nicks nil) (uses nil) (shadows nil) (exports nil))
+    (dolist (opt (cddr form))
+      (when (consp opt)
+        (let ((k (symbol-name (car opt))) (args (mapcar #'string (cdr opt))))
+          (cond ((string= k "NICKNAMES") (setq nicks (append nicks args)))
+                ((string= k "USE") (setq uses (append uses args)))
+                ((string= k "SHADOW") (setq shadows (append shadows args)))
+                ((string= k "EXPORT") (setq exports (append exports args)))))))
+    (define-cpkg name nicks uses shadows exports)))
+
+;;; Tree shaking: the library's defuns that the program can reach.
+
+(defvar *reachable* nil)
+(defvar *walk-queue* nil)
+
+(defun mark-fname (sym)
+  (when (and (symbolp sym) (gethash sym *global-fns*) (not (gethash sym *reachable*)))
+    (setf (gethash sym *reachable*) t)
+    (push (gethash sym *global-fns*) *walk-queue*)))
+
+(defun walk-ast (x)
+  (cond ((consp x)
+         (when (and (eq (car x) :call) (consp (cdr x))) (mark-fname (cadr x)))
+         (when (and (eq (car x) :fref) (consp (cdr x))) (mark-fname (cadr x)))
+         (when (and (eq (car x) :const) (consp (cdr x)) (symbolp (cadr x))) (mark-fname (cadr x)))
+         (loop while (consp x)
+               do (walk-ast (car x)) (setq x (cdr x))))
+        ((fn-p x) (walk-fn x))
+        (t nil)))
+
+(defun walk-fn (f)
+  (walk-ast (fn-body f))
+  (walk-ast (fn-optional f))
+  (walk-ast (fn-keys f)))
+
+(defun compute-reachable (items)
+  (setq *reachable* (make-hash-table :test 'eq))
+  (setq *walk-queue* nil)
+  (dolist (s (list (core-symbol "%NATIVE-ERROR")
+                   (runtime-symbol "%REPORT-UNHANDLED-ERROR")
+                   (runtime-symbol "%SHUTDOWN")))
+    (when s (mark-fname s)))
+  (dolist (it items)
+    (cond ((eq (item-kind it) :form) (walk-ast (item-ast it)))
+          ((not (item-library-p it)) (mark-fname (item-sym it)))))
+  (loop while *walk-queue*
+        do (let ((f (pop *walk-queue*))) (walk-fn f))))
+
+(defun runtime-symbol (name)
+  (let ((p (find-cpkg "WASMBOOT-RUNTIME")))
+    (if p (cpkg-intern name p) nil)))
+
+;;; Code generation of the whole program.
+
+(defun generate-module (items)
+  (let ((*m* (make-wmod))
+        (*fn-queue* nil)
+        (*symbol-globals* (make-hash-table :test 'equal))
+        (*uninterned-globals* (make-hash-table :test 'eq))
+        (*string-globals* (make-hash-table :test 'equal))
+        (*package-globals* (make-hash-table :test 'equal))
+        (*static-symbol-list* nil))
+    (setup-types *m*)
+    (setup-imports *m*)
+    (setup-globals *m*)
+    (symbol-global nil) (symbol-global t)
+    (let* ((start (add-func *m* :start "_start" nil nil))
+           (start-local (add-local (func-at *m* start) :eqref))
+           (calls nil)
+           (counter 0))
+      (dolist (it items)
+        (if (eq (item-kind it) :defun)
+            (when (gethash (item-sym it) *reachable*)
+              (push (list :defun it) calls))
+            (let* ((name (format nil "toplevel-~d" counter))
+                   (idx (add-func *m* nil name nil (list :eqref))))
+              (setq counter (+ counter 1))
+              (push (list :form it idx) calls))))
+      (setq calls (nreverse calls))
+      start-local
+      ;; top-level form functions
+      (dolist (c calls)
+        (when (eq (car c) :form)
+          (let* ((it (cadr c)) (wf (func-at *m* (caddr c))))
+            (gen-toplevel-function wf (item-fn it) (item-ast it) (item-result it)))))
+      ;; _start
+      (let ((body (sub-code (lambda ()
+                              (let ((*fs* (make-fstate :fn (make-fn :name "_start")
+                                                       :wf (func-at *m* start))))
+                                (dolist (c calls)
+                                  (if (eq (car c) :defun)
+                                      (let ((it (cadr c)))
+                                        (handler-case
+                                            (progn (cg-defun-form (item-sym it) (item-fn it))
+                                                   (emit (list :drop)))
+                                          (error (e) (fail-result (item-result it) e))))
+                                      (progn (emit (list :call (caddr c)))
+                                             (emit (list :drop))))))))))
+        ;; generate all function bodies reached so far (closures add more)
+        (loop while *fn-queue*
+              do (let ((f (pop *fn-queue*)))
+                   (handler-case (gen-function f)
+                     (error (e)
+                       (setf (wfunc-body (func-at *m* (fn-index f))) (list (list :unreachable)))
+                       (let ((it (find f items :key #'item-fn)))
+                         (when it (fail-result (item-result it) e)))))))
+        (setf (wfunc-body (func-at *m* start))
+              (append (start-prologue) (wrap-toplevel body) (shutdown-code))))
+      (add-export *m* "_start" :func start)
+      (add-export *m* "memory" :memory 0)
+      (encode-module *m*))))
+
+(defun gen-toplevel-function (wf fn ast res)
+  (let ((*fs* (make-fstate :fn fn :wf wf))
+        (*blocks* nil) (*tagbodies* nil) (*label-counter* 0))
+    (handler-case
+        (setf (wfunc-body wf) (sub-code (lambda () (cg ast nil))))
+      (error (e)
+        (setf (wfunc-body wf) (list (list :unreachable)))
+        (fail-result res e)))))
+
+(defun start-prologue ()
+  ;; nil and t evaluate to themselves, and so do keywords
+  (let ((out nil))
+    (dolist (g *static-symbol-list*)
+      (push (list :global.get g) out))
+    (sub-code (lambda ()
+                (emit (list :global.get (symbol-global nil)))
+                (emit (list :global.get (symbol-global nil)))
+                (emit (list :struct.set :symbol +sym-value+))
+                (emit (list :global.get (symbol-global nil)))
+                (emit (list :global.get (symbol-global nil)))
+                (emit (list :struct.set :symbol +sym-plist+))
+                (emit (list :global.get (symbol-global t)))
+                (emit (list :global.get (symbol-global t)))
+                (emit (list :struct.set :symbol +sym-value+))
+                (dolist (k (keyword-globals))
+                  (emit (list :global.get k)) (emit (list :global.get k))
+                  (emit (list :struct.set :symbol +sym-value+)))))))
+
+(defun keyword-globals ()
+  (let ((out nil))
+    (maphash-sorted-keys
+     *symbol-globals*
+     (lambda (key g)
+       (when (and (> (length key) 9) (string= (subseq key 0 9) "KEYWORD::"))
+         (push g out))))
+    (nreverse out)))
+
+(defun maphash-sorted-keys (table fn)
+  (let ((keys nil))
+    (maphash (lambda (k v) (declare (ignore v)) (push k keys)) table)
+    (dolist (k (stable-sort keys #'string<))
+      (funcall fn k (gethash k table)))))
+
+(defun wrap-toplevel (body)
+  ;; an unhandled condition or throw: report, shut down, exit 2. Local 0 of _start
+  ;; holds the condition.
+  (let ((report (let ((s (runtime-symbol "%REPORT-UNHANDLED-ERROR")))
+                  (and s (gethash s *global-fns*))))
+        (h (new-label-global)) (h2 (new-label-global)) (done (new-label-global)))
+    (list (list* :block done nil
+                 (list* :block h2 (list :type :nlx-catch)
+                        (list :block h :eqref
+                              (list* :try-table (new-label-global) nil
+                                     (list (list :catch *error-tag* h)
+                                           (list :catch-ref *nlx-tag* h2))
+                                     body)
+                              (list :br done))
+                        (append
+                         (list (list :local.set 0))
+                         (if report
+                             (list (list :ref.null :none) (list :i32.const 1)
+                                   (list :local.get 0)
+                                   (list :ref.null :none) (list :ref.null :none)
+                                   (list :ref.null :none) (list :ref.null :none)
+                                   (list :call (fn-wasm-index report)) (list :drop))
+                             nil)
+                         (shutdown-code)
+                         (list (list :i32.const 2) (list :call (func-index *m* :exit))
+                               (list :unreachable))))
+                 (append (list (list :drop) (list :drop) (list :drop))
+                         (shutdown-code)
+                         (list (list :i32.const 2) (list :call (func-index *m* :exit))
+                               (list :unreachable)))))))
+
+(defvar *global-label-counter* 100000)
+(defun new-label-global ()
+  (setq *global-label-counter* (+ *global-label-counter* 1))
+  *global-label-counter*)
+
+(defun shutdown-code ()
+  (let* ((s (runtime-symbol "%SHUTDOWN"))
+         (f (and s (gethash s *global-fns*))))
+    (if f
+        (list (list :ref.null :none) (list :i32.const 0)
+              (list :ref.null :none) (list :ref.null :none)
+              (list :ref.null :none) (list :ref.null :none) (list :ref.null :none)
+              (list :call (fn-wasm-index f)) (list :drop))
+        nil)))
+
+;;; Entry point.
+
+(defun library-files ()
+  (let* ((modules (concatenate 'string *stages-directory* "runtime-lib/modules.txt"))
+         (files (list (concatenate 'string *stages-directory* "compiler/core.lisp"))))
+    (when (or (eq *library-mode* :fallback) (not (probe-file-safely modules)))
+      (setq modules nil))
+    (unless modules
+      ;; until the runtime library exists: a minimal printer of our own
+      (setq files (append files (list (concatenate 'string *stages-directory*
+                                                   "compiler/fallback-io.lisp")))))
+    (when modules
+      (dolist (line (read-lines modules))
+        (let ((l (string-trim " " line)))
+          (when (and (> (length l) 0) (char/= (char l 0) #\#))
+            (setq files (append files (list (concatenate 'string *stages-directory*
+                                                         "runtime-lib/" l))))))))
+    files))
+
+(defun probe-file-safely (path)
+  (handler-case (with-open-file (s path :direction :input) (declare (ignore s)) t)
+    (error () nil)))
+
+(defun read-lines (path)
+  (let ((lines nil))
+    (with-open-file (s path :direction :input)
+      (loop (let ((l (read-line s nil :eof)))
+              (when (eq l :eof) (return nil))
+              (push l lines))))
+    (nreverse lines)))
+
+(defun compile-files (input-paths output-path &key results-path)
+  "Compile INPUT-PATHS (with the runtime library) into one module at OUTPUT-PATH.
+Returns 0 when every form compiled, 1 when some failed, 2 on a fatal error."
+  (handler-case
+      (progn
+        (init-compiler-state)
+        (dolist (f (library-files)) (process-file f t))
+        (let ((nlib (length *results*)))
+          (dolist (f input-paths) (process-file f nil))
+          (let* ((items (reverse *items*))
+                 (bytes (progn (compute-reachable items) (generate-module items)))
+                 (results (reverse *results*))
+                 (user-results (nthcdr nlib results))
+                 (failed 0))
+            (with-open-file (out output-path :direction :output :if-exists :supersede
+                                             :element-type '(unsigned-byte 8))
+              (write-sequence bytes out))
+            (dolist (res results)
+              (when (eq (result-status res) :failed)
+                (setq failed (+ failed 1))
+                (format t "~a:~d:~d: ~a~%" (result-file res) (result-line res)
+                        (result-column res) (result-reason res))))
+            (when results-path
+              (with-open-file (out results-path :direction :output :if-exists :supersede)
+                (dolist (res user-results)
+                  (format out "~a	~a	~d	~d	~a	~a~%"
+                          (string-downcase (symbol-name (result-status res)))
+                          (result-file res) (result-line res) (result-column res)
+                          (result-name res) (or (result-reason res) "")))))
+            (if (> failed 0) 1 0))))
+    (error (e)
+      (format t "fatal: ~a~%" (one-line (princ-to-string e)))
+      2)))

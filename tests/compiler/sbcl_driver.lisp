@@ -1,0 +1,20 @@
+;;;; Load the compiler into SBCL (stages/compiler/modules.txt order) and run
+;;;; compile-files on the command line: sbcl --script sbcl_driver.lisp STAGES OUT RESULTS IN...
+(setf *compile-verbose* nil *load-verbose* nil)
+(defvar *args* (cdr sb-ext:*posix-argv*))
+(defvar *stages* (first *args*))
+(with-open-file (s (concatenate 'string *stages* "compiler/modules.txt"))
+  (loop for line = (read-line s nil)
+        while line
+        do (let ((l (string-trim " " line)))
+             (when (and (> (length l) 0) (char/= (char l 0) #\#))
+               (handler-bind ((warning #'muffle-warning))
+                 (load (concatenate 'string *stages* "compiler/" l)))))))
+(setf (symbol-value (find-symbol "*STAGES-DIRECTORY*" "WASMBOOT-COMPILER")) *stages*)
+(when (equal (sb-ext:posix-getenv "WASMBOOT_LIBRARY") "fallback")
+  (setf (symbol-value (find-symbol "*LIBRARY-MODE*" "WASMBOOT-COMPILER")) :fallback))
+(let ((code (funcall (find-symbol "COMPILE-FILES" "WASMBOOT-COMPILER")
+                     (cdddr *args*) (second *args*)
+                     :results-path (let ((r (third *args*))) (if (string= r "-") nil r)))))
+  (finish-output)
+  (sb-ext:exit :code code))
