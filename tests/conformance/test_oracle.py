@@ -8,11 +8,16 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-from corpus import ITEMS, PROGRAMS, coverage, coverage_table, covered_items, expected_output
+# Importable under any pytest import mode (corpus.py sits beside this file).
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from corpus import (  # noqa: E402
+    ITEMS, PROGRAMS, coverage, coverage_table, covered_items, expected_output,
+)
 
 SBCL = shutil.which("sbcl")
 README = Path(__file__).resolve().parent / "README.md"
