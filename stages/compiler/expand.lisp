@@ -721,7 +721,10 @@ Nil means (intern name *package*), the host's current package.")
       (parse-struct-options name-and-options)
     (when (stringp (car slot-specs)) (pop slot-specs))
     (let* ((parent-slots (if include
-                             (let ((info (gethash include *struct-infos*)))
+                             (let ((info (or (gethash include *struct-infos*)
+                                             (and (standard-name include)
+                                                  (gethash (standard-name include)
+                                                           *struct-infos*)))))
                                (unless info (expander-error "~S includes unknown structure ~S"
                                                             name include))
                                (mapcar (lambda (s)
@@ -784,13 +787,26 @@ Nil means (intern name *package*), the host's current package.")
 (defvar *condition-slots* (make-hash-table :test 'eq)
   "Condition type -> list of (slot-name initarg initform) with inherited slots first.")
 
+(defun standard-name (symbol)
+  "The COMMON-LISP symbol named like SYMBOL, if any: the runtime library's shadowing
+symbols (wasmboot-runtime::error) denote the CL names."
+  (multiple-value-bind (cl status) (find-symbol (symbol-name symbol) "COMMON-LISP")
+    (and (eq status :external) cl)))
+
+(defun condition-slots-of (type)
+  "(values slots found-p) for the condition type TYPE."
+  (multiple-value-bind (slots found) (gethash type *condition-slots*)
+    (if (or found (null (standard-name type)))
+        (values slots found)
+        (gethash (standard-name type) *condition-slots*))))
+
 (defun record-condition (name parent slots)
   (setf (gethash name *condition-slots*) slots)
   (record-struct name (mapcar (lambda (s) (list (car s) nil)) slots) parent))
 
 (define-expander define-condition (name parents slot-specs &rest options)
   (let* ((parent (or (car parents) 'condition))
-         (inherited (multiple-value-bind (slots found) (gethash parent *condition-slots*)
+         (inherited (multiple-value-bind (slots found) (condition-slots-of parent)
                       (unless found
                         (expander-error "~S: unknown parent condition type ~S" name parent))
                       slots))

@@ -45,6 +45,8 @@
           ((< code 192) nil)
           ((or (= code 215) (= code 247)) nil)
           ((<= code 591) t)
+          ((and (>= code 880) (<= code 1327))        ; Greek and Cyrillic
+           (not (member code '(884 885 894 900 901 903 1014 1154 1155 1156 1157 1158 1159 1160 1161))))
           (t (or (both-case-p c)
                  (and (>= code #x3040) (<= code #x30ff))     ; kana
                  (and (>= code #x4e00) (<= code #x9fff))     ; CJK ideographs

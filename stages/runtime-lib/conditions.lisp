@@ -163,9 +163,11 @@
 (defun signal (datum &rest arguments)
   "Without handler-bind, a signalled condition that is not an error has no handler:
 errors unwind to the nearest handler-case, anything else returns nil."
-  (let ((c (coerce-to-condition datum arguments 'simple-error)))
-    (when (%struct-typep c 'error) (%raise c))
-    nil))
+  (if (stringp datum)
+      nil                               ; a simple-condition: never an error
+      (let ((c (coerce-to-condition datum arguments 'simple-error)))
+        (when (%struct-typep c 'error) (%raise c))
+        nil)))
 
 (defun warn (datum &rest arguments)
   (let ((c (coerce-to-condition datum arguments 'simple-error)))

@@ -151,18 +151,18 @@ where SEPARATORS lists the ~; of this level as (tilde-index after-index colon)."
           (setq i next)
           (let ((d (char-upcase c)))
             (cond
-              ((char= d #\A) (format-object stream (pop args) params colon at nil))
-              ((char= d #\S) (format-object stream (pop args) params colon at t))
-              ((char= d #\D) (format-integer stream (pop args) 10 params colon at))
-              ((char= d #\X) (format-integer stream (pop args) 16 params colon at))
-              ((char= d #\B) (format-integer stream (pop args) 2 params colon at))
-              ((char= d #\O) (format-integer stream (pop args) 8 params colon at))
+              ((char= d #\A) (format-object stream (if args (pop args) (missing-argument control tilde)) params colon at nil))
+              ((char= d #\S) (format-object stream (if args (pop args) (missing-argument control tilde)) params colon at t))
+              ((char= d #\D) (format-integer stream (if args (pop args) (missing-argument control tilde)) 10 params colon at))
+              ((char= d #\X) (format-integer stream (if args (pop args) (missing-argument control tilde)) 16 params colon at))
+              ((char= d #\B) (format-integer stream (if args (pop args) (missing-argument control tilde)) 2 params colon at))
+              ((char= d #\O) (format-integer stream (if args (pop args) (missing-argument control tilde)) 8 params colon at))
               ((char= d #\R)
                (if params
-                   (format-integer stream (pop args) (car params) (cdr params) colon at)
+                   (format-integer stream (if args (pop args) (missing-argument control tilde)) (car params) (cdr params) colon at)
                    (format-error control tilde "~R without a radix is not supported")))
               ((char= d #\C)
-               (let ((ch (pop args)))
+               (let ((ch (if args (pop args) (missing-argument control tilde))))
                  (cond (at (let ((*print-escape* t)) (write-character ch stream)))
                        (colon (if (graphic-char-p ch)
                                   (if (char= ch #\Space)
@@ -185,7 +185,7 @@ where SEPARATORS lists the ~; of this level as (tilde-index after-index colon)."
                        do (setq i (+ i 1)))))
               ((char= d #\P)
                (when colon (setq args (backup-args all-args args 1)))
-               (let ((n (pop args)))
+               (let ((n (if args (pop args) (missing-argument control tilde))))
                  (if at
                      (write-string (if (eql n 1) "y" "ies") stream)
                      (unless (eql n 1) (put-char #\s stream)))))
@@ -207,11 +207,11 @@ where SEPARATORS lists the ~; of this level as (tilde-index after-index colon)."
                             (dotimes (k (- colinc (mod (- column colnum) colinc)))
                               (put-char #\Space stream)))))))
               ((char= d #\?)
-               (let ((sub-control (pop args)))
+               (let ((sub-control (if args (pop args) (missing-argument control tilde))))
                  (if at
                      (setq args (format-segment stream sub-control 0 (length sub-control)
                                                 args args))
-                     (let ((sub-args (pop args)))
+                     (let ((sub-args (if args (pop args) (missing-argument control tilde))))
                        (format-segment stream sub-control 0 (length sub-control)
                                        sub-args sub-args)))))
               ((char= d #\^)
@@ -253,6 +253,9 @@ where SEPARATORS lists the ~; of this level as (tilde-index after-index colon)."
                  (setq i after)))
               (t (format-error control tilde
                                (concatenate 'string "unknown directive ~" (string c)))))))))))
+
+(defun missing-argument (control index)
+  (format-error control index "no more arguments"))
 
 (defun capitalize-first (text)
   (let ((s (string-downcase text)))
@@ -301,11 +304,12 @@ where SEPARATORS lists the ~; of this level as (tilde-index after-index colon)."
          (body-start start)
          (body-end close)
          (count 0)
-         (items (if at args (pop args))))
+         (items nil))
     (when (= body-start body-end)
-      ;; ~{~}: the control string is the next argument
-      (let ((sub (if at (pop items) (pop args))))
+      ;; ~{~}: the control string is the next argument, before the list
+      (let ((sub (pop args)))
         (setq control sub body-start 0 body-end (length sub))))
+    (setq items (if at args (pop args)))
     (loop
       (when (and max-count (>= count max-count)) (return))
       (when (and (null items) (not (and close-colon (= count 0)))) (return))

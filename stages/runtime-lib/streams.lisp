@@ -285,7 +285,9 @@
     (loop while (< i end)
           do (let ((c (next-char stream)))
                (unless c (return))
-               (setf (elt sequence i) c)
+               (if (listp sequence)
+                   (rplaca (nthcdr i sequence) c)
+                   (setf (aref sequence i) c))
                (setq i (+ i 1))))
     i))
 

@@ -72,7 +72,9 @@
   (let* ((s (string string))
          (n (length s))
          (end (or end n))
-         (result (make-string n))
+         (result (progn (when (or (> end n) (< start 0) (> start end))
+                          (error 'type-error :datum end :expected-type (list 'integer 0 n)))
+                        (make-string n)))
          (in-word nil))
     (dotimes (i n result)
       (let ((c (char s i)))
@@ -127,8 +129,12 @@
       (cond (junk-allowed (values (if (> digits 0) result nil) i))
             (t
              (loop while (and (< i end) (whitespace-char-p (char string i))) do (setq i (+ i 1)))
-             (cond ((= digits 0)
-                    (error 'parse-error :format-control "no digits in string ~S"
+             (cond ((and (= digits 0) (every #'whitespace-char-p (subseq string start end)))
+                    (error 'parse-error
+                           :format-control "no non-whitespace characters in string ~S."
+                           :format-arguments (list (subseq string start end))))
+                   ((= digits 0)
+                    (error 'parse-error :format-control "junk in string ~S"
                                         :format-arguments (list (subseq string start end))))
                    ((< i end)
                     (error 'parse-error :format-control "junk in string ~S"

@@ -65,6 +65,15 @@ evaluate.")
         (setq pos end)))
     (nreverse cases)))
 
+(defun excerpt (text other)
+  "TEXT, or for long texts the part around its first difference from OTHER."
+  (if (< (length text) 400)
+      text
+      (let* ((at (or (mismatch text other) 0))
+             (start (max 0 (- at 150))))
+        (concatenate 'string (if (> start 0) "..." "")
+                     (subseq text start (min (length text) (+ at 250))) "..."))))
+
 (defun run-file (file)
   (let ((passed 0) (failed 0) (index 0))
     (dolist (c (read-cases file))
@@ -85,7 +94,7 @@ evaluate.")
                 (format t "FAIL ~A:~D ~A~%  expected: ~A~%  got:      ~A~%"
                         (file-namestring file) index
                         (substitute #\Space #\Newline (subseq text 0 (min 70 (length text))))
-                        expected got))))))
+                        (excerpt expected got) (excerpt got expected)))))))
     (values passed failed)))
 
 

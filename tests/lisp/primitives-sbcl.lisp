@@ -64,7 +64,11 @@
   (cond ((instance-p object)
          (loop for type = (instance-name object) then (second (gethash type *struct-types*))
                while type
-               thereis (eq type name)))
+               thereis (or (eq type name)
+                           ;; included a structure SBCL defined (the runtime library's)
+                           (and (not (gethash type *struct-types*))
+                                (find-class type nil) (find-class name nil)
+                                (subtypep type name)))))
         ((typep object 'structure-object) (and (find-class name nil) (typep object name)))
         (t nil)))
 

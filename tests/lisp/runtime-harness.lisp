@@ -37,8 +37,28 @@ primitive names map to the library's symbols."
               symbol))
         symbol)))
 
+(defun cl-type-spec (spec)
+  "Type specifiers name CL types by the library's shadowing symbols (string, list,
+...): give SBCL the CL symbol unless the library defines a structure of that name."
+  (cond ((and (symbolp spec) spec (eq (symbol-package spec) (find-package "WASMBOOT-RUNTIME"))
+              (not (find-class spec nil)))
+         (multiple-value-bind (cl status) (find-symbol (symbol-name spec) "COMMON-LISP")
+           (if (eq status :external) cl spec)))
+        ((consp spec) (cons (cl-type-spec (car spec)) (cl-type-spec (cdr spec))))
+        (t spec)))
+
+(defun harness-typep (object type)
+  "typep as compiled code sees it: structures registered by %define-struct included."
+  (if (and (symbolp type) (wasmboot-primitives::instance-p object))
+      (wasmboot-runtime::%struct-typep object type)
+      (typep object type)))
+
 (defun map-to-runtime (form)
-  (cond ((symbolp form) (if form (runtime-symbol form) nil))
+  (cond ((and (consp form) (eq (car form) 'typep) (consp (cddr form))
+              (consp (caddr form)) (eq (car (caddr form)) 'quote))
+         (list 'harness-typep (map-to-runtime (cadr form))
+               (list 'quote (cl-type-spec (map-to-runtime (cadr (caddr form)))))))
+        ((symbolp form) (if form (runtime-symbol form) nil))
         ((consp form) (cons (map-to-runtime (car form)) (map-to-runtime (cdr form))))
         (t form)))
 

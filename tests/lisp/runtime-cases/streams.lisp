@@ -1,0 +1,26 @@
+;;; Streams against SBCL's: string streams, files, reading functions, fresh-line.
+(with-output-to-string (s) (write-char #\a s) (write-string "bcd" s :start 1) (write-line "x" s) (terpri s) (fresh-line s) (write-string "y" s) (fresh-line s) (fresh-line s))
+(let ((s (make-string-output-stream))) (write-string "one" s) (list (get-output-stream-string s) (progn (write-string "two" s) (get-output-stream-string s)) (get-output-stream-string s)))
+(with-input-from-string (s "ab
+cd
+
+last") (list (read-char s) (peek-char nil s) (read-char s) (multiple-value-list (read-line s)) (multiple-value-list (read-line s)) (multiple-value-list (read-line s)) (multiple-value-list (read-line s nil :eof)) (read-char s nil :end)))
+(with-input-from-string (s "xyz") (let ((c (read-char s))) (unread-char c s) (list (read-char s) (read-char s))))
+(with-input-from-string (s "   x") (list (peek-char t s) (read-char s)))
+(with-input-from-string (s "abc;d") (list (peek-char #\; s) (read-char s)))
+(let ((s (make-string-input-stream "hello" 1 4))) (list (read-line s)))
+(with-input-from-string (s "a") (list (read-char s) (read-char s nil 'done) (peek-char nil s nil 'peek-done)))
+(with-input-from-string (s "abcdef") (let ((buf (make-string 4))) (list (read-sequence buf s) buf)))
+(progn (with-open-file (out "/tmp/wasmboot-rt-test-1.txt" :direction :output :if-exists :supersede) (write-line "first" out) (format out "second ~a~%" 2) (write-string "third" out)) (with-open-file (in "/tmp/wasmboot-rt-test-1.txt") (list (read-line in) (read-line in) (multiple-value-list (read-line in)) (read-line in nil :eof))))
+(with-open-file (in "/tmp/wasmboot-rt-test-1.txt") (let ((chars '())) (dotimes (i 7) (push (read-char in) chars)) (coerce (nreverse chars) 'list)))
+(with-open-file (in "/tmp/wasmboot-rt-test-1.txt") (loop for line = (read-line in nil) while line collect (length line)))
+(progn (with-open-file (out "/tmp/wasmboot-rt-test-2.txt" :direction :output :if-exists :supersede) (dotimes (i 2000) (format out "line ~d~%" i))) (with-open-file (in "/tmp/wasmboot-rt-test-2.txt") (let ((n 0) (last nil)) (loop for line = (read-line in nil) while line do (incf n) (setq last line)) (list n last))))
+(handler-case (with-open-file (out "/tmp/wasmboot-rt-test-1.txt" :direction :output :if-exists :error) (write-line "x" out)) (error () 'exists))
+(with-open-file (in "/tmp/wasmboot-rt-no-such-file.txt" :if-does-not-exist nil) in)
+(progn (with-open-file (out "/tmp/wasmboot-rt-test-3.txt" :direction :output :if-exists :supersede :if-does-not-exist :create) (write-sequence "seq" out) (write-sequence '(#\! #\?) out)) (with-open-file (in "/tmp/wasmboot-rt-test-3.txt") (read-line in)))
+(let ((s (open "/tmp/wasmboot-rt-test-1.txt"))) (list (open-stream-p s) (close s) (open-stream-p s)))
+(progn (write-string "abc") (fresh-line) (fresh-line) (write-line "def") (terpri) (finish-output) (force-output) 'done)
+(progn (format t "a") (format t "~&b~&") (format t "~&c~%") nil)
+(progn (write-string (make-string 10000 :initial-element #\z)) (terpri) (length (with-output-to-string (s) (dotimes (i 5000) (write-char #\q s)))))
+(list (streamp (make-string-output-stream)) (streamp 5) (with-output-to-string (*standard-output*) (princ "rebound") (print 1)))
+(let ((*standard-output* (make-string-output-stream))) (format t "inner") (get-output-stream-string *standard-output*))
