@@ -213,9 +213,28 @@ class Stage:
         except (wasmtime.Trap, wasmtime.WasmtimeError) as e:
             self._stop()
             raise self._describe(e, name) from None
+        except KeyboardInterrupt:
+            self._stop()
+            raise
+        except Exception as e:
+            if not self._raised_by_host(e):
+                raise  # e.g. wasmtime-py refusing the caller's argument types
+            self._stop()  # a shim's own bug, surfaced through the trap: reported, no crash
+            raise traps.host_bug(e, f"{self.path}: {name}") from None
         finally:
             if self.host is not None:
                 self.host.fds.flush_standard()
+
+    @staticmethod
+    def _raised_by_host(exc: BaseException) -> bool:
+        """True if the exception came out of a shim (through a trap), not from
+        wasmtime-py rejecting the arguments of the call itself."""
+        tb = exc.__traceback__
+        while tb is not None:
+            if tb.tb_frame.f_code.co_filename == "<shim-bridge>":
+                return True
+            tb = tb.tb_next
+        return False
 
     def _describe(self, exc: BaseException, what: str) -> RuntimeFailure:
         size = None

@@ -40,16 +40,39 @@ def _backtrace_from_text(text: str) -> list[str]:
     return lines
 
 
+HEAD_FRAMES, TAIL_FRAMES = 30, 10  # a stack overflow has thousands of frames
+
+
+def _shorten(lines: list[str]) -> list[str]:
+    if len(lines) <= HEAD_FRAMES + TAIL_FRAMES + 1:
+        return lines
+    hidden = len(lines) - HEAD_FRAMES - TAIL_FRAMES
+    return lines[:HEAD_FRAMES] + [f"  ... {hidden} frames omitted ..."] + lines[-TAIL_FRAMES:]
+
+
 def backtrace(trap: wasmtime.Trap) -> list[str]:
     try:
         frames = trap.frames
     except Exception:  # pragma: no cover - defensive: fall back to the text
-        return _backtrace_from_text(trap.message)
+        return _shorten(_backtrace_from_text(trap.message))
     out = []
     for i, f in enumerate(frames):
+        if HEAD_FRAMES <= i < len(frames) - TAIL_FRAMES:
+            continue  # not named: omitted below
         name = f.func_name or f"<function {f.func_index}>"
-        out.append(f"  {i}: {name} (function {f.func_index}, module offset 0x{f.module_offset:x})")
+        offset = f.module_offset
+        where = f", module offset 0x{offset:x}" if offset < 1 << 63 else ""  # -1: unknown
+        out.append(f"  {i}: {name} (function {f.func_index}{where})")
+    if len(frames) > HEAD_FRAMES + TAIL_FRAMES:
+        out.insert(HEAD_FRAMES, f"  ... {len(frames) - HEAD_FRAMES - TAIL_FRAMES} frames omitted ...")
     return out
+
+
+def host_bug(exc: BaseException, what: str) -> RuntimeFailure:
+    """A Python exception escaping a shim: a bug in the host, reported, never a crash."""
+    import traceback
+    return failure(f"{what}: internal error in the host: {type(exc).__name__}: {exc}",
+                   "".join(traceback.format_exception(exc)).rstrip())
 
 
 def describe(exc: BaseException, what: str, *, time_limit=None, fuel_limit=None, memory_limit=None,
@@ -74,7 +97,7 @@ def describe(exc: BaseException, what: str, *, time_limit=None, fuel_limit=None,
         if "GC heap out of memory" in text or "out of memory" in reason.lower():
             reason = f"memory bound of {memory_limit} bytes exceeded: {reason}" \
                 if memory_limit is not None else f"out of memory: {reason}"
-        bt = _backtrace_from_text(text)
+        bt = _shorten(_backtrace_from_text(text))
     detail = "wasm backtrace:\n" + "\n".join(bt) if bt else ""
     return failure(f"{what}: {reason}", detail)
 

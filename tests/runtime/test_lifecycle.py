@@ -207,3 +207,50 @@ def test_compile_form_returns_host_bytes(wat, make_config):
         with pytest.raises(RuntimeFailure, match="returned null") as e:
             s.compile_form("")
         assert e.value.code == ExitCode.FAILURE
+
+
+def test_long_backtraces_are_shortened(wat, make_config):
+    cfg, _ = make_config()
+    stage = Stage(wat('(module (func $down (export "_start") (call $down)))'), cfg)
+    stage.load().instantiate()
+    with pytest.raises(RuntimeFailure, match="call stack exhausted") as e:
+        stage.start()
+    lines = e.value.detail.splitlines()
+    # wasmtime itself keeps a bounded number of frames; we never print more than 41
+    assert lines[0] == "wasm backtrace:" and 2 <= len(lines) <= 1 + 30 + 1 + 10
+    assert all("down" in line or "omitted" in line for line in lines[1:])
+    assert "0xffffffff" not in e.value.detail
+
+
+def test_backtrace_shortening():
+    from runtime.traps import _shorten
+    frames = [f"  {i}: f" for i in range(100)]
+    short = _shorten(frames)
+    assert len(short) == 41 and short[30] == "  ... 60 frames omitted ..." and short[-1] == "  99: f"
+    assert _shorten(frames[:41]) == frames[:41]
+
+
+def test_a_bug_in_a_shim_is_reported_not_raised(wat, make_config, monkeypatch):
+    from runtime.shims import io as io_shims
+    real = io_shims.shims
+
+    def broken(st):
+        table = real(st)
+        table["write-char"] = (lambda fd, c: 1 / 0, False)
+        return table
+    monkeypatch.setattr(io_shims, "shims", broken)
+    cfg, _ = make_config()
+    stage = Stage(wat('''(module (import "clysm:io" "write-char" (func $w (param i32 i32)))
+        (func (export "_start") (call $w (i32.const 1) (i32.const 65))))'''), cfg)
+    stage.load().instantiate()
+    with pytest.raises(RuntimeFailure, match="internal error in the host: ZeroDivisionError") as e:
+        stage.start()
+    assert e.value.code == ExitCode.FAILURE and stage.state == State.STOPPED
+
+
+def test_wrong_argument_types_from_the_caller_raise_type_error(wat, make_config):
+    cfg, _ = make_config()
+    with Stage.open(wat(HELLO), cfg) as s:
+        with pytest.raises(TypeError):
+            s.call("add", "one", 2)
+        assert s.state == State.INITIALIZED
