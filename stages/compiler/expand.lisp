@@ -275,7 +275,11 @@ returns the fall-through form (ecase)."
            (append forms (list (list 'values-list v))))))
 
 (define-expander nth-value (n form)
-  (list 'nth n (list 'multiple-value-list form)))
+  (if (and (integerp n) (>= n 0) (< n 8))
+      ;; no list for a constant index
+      (let ((vars (loop repeat (+ n 1) collect (temp "VALUE"))))
+        (list 'multiple-value-bind vars form (car (last vars))))
+      (list 'nth n (list 'multiple-value-list form))))
 
 (define-expander return (&optional value)
   (list 'return-from nil value))

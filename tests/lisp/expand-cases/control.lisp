@@ -53,3 +53,6 @@
 (multiple-value-list (multiple-value-prog1 (values 1 2) (print 3)))
 (nth-value 1 (floor 7 2))
 (let ((x 0)) (list (progn (incf x) x) (prog1 x (incf x)) x))
+(nth-value 0 (floor 7 2))
+(nth-value 2 (values 1 2))
+(let ((n 1)) (nth-value n (floor 7 2)))
