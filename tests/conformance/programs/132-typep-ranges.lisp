@@ -1,0 +1,20 @@
+;;; covers: typep, integerp, numberp, characterp, stringp, symbolp, keywordp, consp, listp, vectorp, simple-vector-p, arrayp, functionp, hash-table-p, atom, null
+;;; typep on ranges and the type predicates over a table of sample objects.
+(dolist (spec '((integer 0 9) (integer -5 5) (integer 10 *) (integer * -1)
+                (integer -4611686018427387904 4611686018427387903)))
+  (format t "~s:~{ ~a~}~%" spec
+          (mapcar (lambda (n) (if (typep n spec) 1 0)) '(-100 -5 -1 0 5 9 10 4611686018427387903))))
+(defvar *samples* (list 0 #\a "s" 'sym :kw nil '(1) (vector 1)
+                        (make-array 1 :adjustable t :fill-pointer 1) #'car (make-hash-table)))
+(defvar *preds* (list (cons "integerp" #'integerp) (cons "numberp" #'numberp)
+                      (cons "characterp" #'characterp) (cons "stringp" #'stringp)
+                      (cons "symbolp" #'symbolp) (cons "keywordp" #'keywordp)
+                      (cons "consp" #'consp) (cons "listp" #'listp) (cons "atom" #'atom)
+                      (cons "null" #'null) (cons "vectorp" #'vectorp)
+                      (cons "simple-vector-p" #'simple-vector-p) (cons "arrayp" #'arrayp)
+                      (cons "functionp" #'functionp) (cons "hash-table-p" #'hash-table-p)))
+(dolist (p *preds*)
+  (format t "~a~{ ~a~}~%" (car p)
+          (mapcar (lambda (x) (if (funcall (cdr p) x) "y" ".")) *samples*)))
+(format t "~a ~a~%" (typep "abc" 'simple-string) (typep (vector) 'simple-vector))
+(format t "~a ~a~%" (atom 'x) (atom '(1)))
