@@ -36,6 +36,20 @@ def test_sbcl_prints_expected_output(program: Path, tmp_path: Path) -> None:
     assert result.stdout.decode("utf-8") == expected_output(program)
 
 
+@pytest.mark.skipif(SBCL is None, reason="sbcl is not installed")
+@pytest.mark.parametrize("program", PROGRAMS, ids=lambda p: p.stem)
+def test_sbcl_output_does_not_depend_on_the_pretty_printer(program: Path, tmp_path: Path) -> None:
+    # `sbcl --script` prints with *print-pretty* true; the other implementations need not
+    # have a pretty printer, so the expected output must also be the non-pretty one.
+    result = subprocess.run(
+        [SBCL, "--noinform", "--no-sysinit", "--no-userinit", "--disable-debugger",
+         "--eval", "(setq *print-pretty* nil)", "--load", str(program), "--quit"],
+        cwd=tmp_path, capture_output=True, timeout=60,
+    )
+    assert result.returncode == 0, result.stderr.decode("utf-8", "replace")[-2000:]
+    assert result.stdout.decode("utf-8") == expected_output(program)
+
+
 def test_corpus_has_at_least_100_programs_each_with_expected_output() -> None:
     assert len(PROGRAMS) >= 100
     for program in PROGRAMS:
