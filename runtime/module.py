@@ -16,8 +16,8 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .exit_codes import RuntimeFailure, ExitCode, failure, missing
-from .wasm_binary import BinaryModule, WasmFormatError, parse
+from .exit_codes import failure, missing
+from .wasm_binary import HOST_TYPES, BinaryModule, WasmFormatError, parse
 
 
 @dataclass(frozen=True)
@@ -119,7 +119,6 @@ class WasmModule:
 
     def inexpressible(self) -> list[str]:
         """One line per import/export function whose signature the host cannot call."""
-        from .wasm_binary import HOST_TYPES
         lines = []
         for i in self.imports:
             if i.params is not None:
@@ -145,5 +144,3 @@ class WasmModule:
     def to_json(self, indent: int | None = 2) -> str:
         return json.dumps(self.to_dict(), indent=indent)
 
-
-__all__ = ["WasmModule", "ImportSpec", "ExportSpec", "RuntimeFailure", "ExitCode"]

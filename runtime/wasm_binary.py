@@ -42,10 +42,6 @@ class FuncSig:
     def text(self) -> str:
         return f"({', '.join(self.params)}) -> ({', '.join(self.results)})"
 
-    def inexpressible(self) -> list[str]:
-        """The value types in this signature the host cannot pass or receive."""
-        return [t for t in self.params + self.results if t not in HOST_TYPES]
-
 
 @dataclass(frozen=True)
 class CompositeType:
