@@ -11,7 +11,6 @@
 (defun total-quantity ()
   (reduce #'+ (mapcar #'second conformance-inventory::*items*)))
 (format t "~d~%" (total-quantity))
-(format t "~a~%" (package-name *package*))
 (format t "~a~%" (eq 'add-item 'conformance-inventory::add-item))
 (format t "~a~%" (package-name (symbol-package 'conformance-inventory::add-item)))
 (format t "~a~%" (package-name (symbol-package 'total-quantity)))
@@ -25,4 +24,3 @@
 (multiple-value-bind (sym status) (intern "BRAND-NEW-SYMBOL-XYZ" "CONFORMANCE-REPORT")
   (format t "~a ~s~%" (symbol-name sym) status))
 (in-package :cl-user)
-(format t "~a~%" (package-name *package*))
