@@ -1,4 +1,4 @@
-;;; covers: backquote, nested-backquote, defmacro, eval
+;;; covers: backquote, nested-backquote, defmacro
 ;;; Backquote with unquote and splicing, dotted tails, vectors, and nested backquote.
 (let ((x 1) (ys '(2 3)) (z 'zed))
   (format t "~s~%" `(a ,x ,@ys b))
@@ -19,11 +19,14 @@
      `(* ,',factor ,form)))
 (make-multiplier-macro times-three 3)
 (format t "~d~%" (times-three (+ 1 1)))
-(let ((inner 'b))
-  (let ((form ``(a ,,inner)))
-    (format t "~s~%" (eval (list 'let (list (list 'b 42)) form)))))
-(let ((vars '(p q)))
-  (format t "~s~%" (eval ``(,@',vars end))))
+(defmacro list-a-and (var) ``(a ,,var))
+(let ((b 42))
+  (format t "~s~%" (list-a-and b)))
+(defmacro quoted-then-end (&rest vars) ``(,@',vars end))
+(format t "~s~%" (quoted-then-end p q))
+(defmacro pairs-of (&rest names) `(list ,@(mapcar (lambda (n) ``(,',n ,,n)) names)))
+(let ((x 1) (y 2))
+  (format t "~s~%" (pairs-of x y)))
 (defmacro with-names (names &body body)
   `(let ,(mapcar (lambda (n) `(,n ',n)) names)
      ,@body))
