@@ -1,0 +1,54 @@
+"""What stage runs depend on besides their files, as values for doit's config_changed.
+
+Serialized native code is valid for one engine: the fingerprint names the wasmtime
+version, the machine, the enabled features, the optimization level and the interruption
+mode (runtime/engine.py). What a stage module does when it runs also depends on the
+host's shim code, the sandbox roots and the bounds. A change to any of these reruns
+the tasks that depend on it, by doit's own up-to-date check (no manual forget).
+"""
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import runtime
+from runtime import engine
+
+from .config import StagesConfig
+
+RUNTIME_DIR = Path(runtime.__file__).resolve().parent
+# The code a running stage module reaches: the shims and what they stand on.
+SHIM_FILES = ("shims/*.py", "bridge.py", "fd_table.py", "sandbox.py", "host_errors.py",
+              "lifecycle.py", "imports.py", "engine.py", "traps.py")
+# The code that reads and checks a module file.
+LOADER_FILES = ("module.py", "wasm_binary.py", "imports.py")
+
+
+def _digest(patterns: tuple[str, ...]) -> str:
+    h = hashlib.sha256()
+    for pattern in patterns:
+        for f in sorted(RUNTIME_DIR.glob(pattern)):
+            h.update(f.relative_to(RUNTIME_DIR).as_posix().encode() + b"\0")
+            h.update(f.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+def engine_fingerprint(cfg: StagesConfig) -> str:
+    return engine.fingerprint(cfg.runtime.interruption)
+
+
+def loader(cfg: StagesConfig) -> dict:
+    return {"loader": _digest(LOADER_FILES)}
+
+
+def native(cfg: StagesConfig) -> dict:
+    return {"engine": engine_fingerprint(cfg)}
+
+
+def execution(cfg: StagesConfig) -> dict:
+    """Everything that can change what a stage module does when it runs."""
+    # Bounds (time, memory, fuel) are left out: a run they stop fails and reruns anyway,
+    # and raising a bound does not change what a successful run produced.
+    return {"engine": engine_fingerprint(cfg), "shims": _digest(SHIM_FILES),
+            "read_roots": list(cfg.read_roots), "write_roots": list(cfg.write_roots),
+            "start": cfg.start_export, "compile_all": cfg.compile_export}
