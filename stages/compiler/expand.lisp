@@ -25,6 +25,9 @@
 ;;;;
 ;;;;   (split-declarations body) => (values declare-forms other-forms)
 ;;;;
+;;;;   *place-macroexpand-function*: nil, or a function of a form returning (values
+;;;;       expansion expanded-p), used to expand a setf place that is a user macro call.
+;;;;
 ;;;;   *intern-function*: how defstruct interns the names it makes (make-NAME, NAME-P,
 ;;;;       COPY-NAME, accessors): nil means the host's *package*; the compiler binds it
 ;;;;       to a function of a string that interns in its current compile-time package.
@@ -350,6 +353,10 @@ define-condition.")
 (defvar *struct-accessors* (make-hash-table :test 'eq)
   "Accessor function name -> (structure-name . slot-index), for setf.")
 
+(defvar *place-macroexpand-function* nil
+  "Nil, or a function of a form returning (values expansion expanded-p): how setf,
+incf, push ... expand a place that is a call of a user's macro. The compiler binds it.")
+
 (defun cxr-path (name)
   "For C[AD]+R names, the letters between C and R; else nil."
   (let ((s (symbol-name name)))
@@ -377,8 +384,31 @@ define-condition.")
               (t place)))
       place))
 
+(defun getf-place-expansion (place)
+  "(getf plist-place indicator [default]): the plist is itself a place."
+  (destructuring-bind (plist-place indicator &optional default) (cdr place)
+    (multiple-value-bind (temps vals inner-store inner-store-form inner-access)
+        (place-expansion plist-place)
+      (let ((ind (temp "INDICATOR")) (def (temp "DEFAULT")) (store (temp "NEW"))
+            (tail (temp "TAIL")) (p (temp "P")))
+        (values (append temps (list ind def))
+                (append vals (list indicator default))
+                store
+                (list 'let (list (list tail (list 'do (list (list p inner-access (list 'cddr p)))
+                                                  (list (list 'atom p) nil)
+                                                  (list 'when (list 'eq (list 'car p) ind)
+                                                        (list 'return p)))))
+                      (list 'if tail
+                            (list 'rplaca (list 'cdr tail) store)
+                            (list 'let (list (list inner-store (list 'list* ind store inner-access)))
+                                  inner-store-form))
+                      store)
+                (list 'getf inner-access ind def))))))
+
 (defun place-expansion (place)
   (setq place (normalize-place place))
+  (when (and (consp place) (named-p (car place) "GETF"))
+    (return-from place-expansion (getf-place-expansion place)))
   (let ((store (temp "NEW")))
     (cond
       ((symbolp place)
@@ -407,6 +437,11 @@ define-condition.")
                 (done (list 'progn (list 'rplaca (list 'nthcdr (car temps) (cadr temps)) store)
                             store)))
                ((string= name "AREF") (done (list '%aset (car temps) (cadr temps) store)))
+               ((string= name "ELT")
+                (done (list 'if (list 'listp (car temps))
+                            (list 'progn (list 'rplaca (list 'nthcdr (cadr temps) (car temps)) store)
+                                  store)
+                            (list '%aset (car temps) (cadr temps) store))))
                ((string= name "SVREF") (done (list '%svset (car temps) (cadr temps) store)))
                ((or (string= name "CHAR") (string= name "SCHAR"))
                 (done (list '%charset (car temps) (cadr temps) store)))
@@ -420,6 +455,11 @@ define-condition.")
                   (values real-temps real-vals store
                           (list '%struct-set (car temps) (list 'quote (car info)) (cdr info) store)
                           (list '%struct-ref (car temps) (list 'quote (car info)) (cdr info)))))
+               ((and *place-macroexpand-function*
+                     (multiple-value-bind (expansion expanded-p)
+                         (funcall *place-macroexpand-function* place)
+                       (when expanded-p
+                         (return-from place-expansion (place-expansion expansion))))))
                (t (expander-error "unknown place ~S for setf" place))))))))))
 
 (defun wrap-temps (temps vals body-form)

@@ -9,7 +9,8 @@
 
 (defpackage "WASMBOOT-PRIMITIVES"
   (:use "COMMON-LISP")
-  (:export "INSTALL-PRIMITIVES" "*PRIMITIVE-NAMES*" "RAISED" "RAISED-OBJECT"))
+  (:export "INSTALL-PRIMITIVES" "*PRIMITIVE-NAMES*" "RAISED" "RAISED-OBJECT"
+           "*NATIVE-ERROR-HOOK*"))
 
 (in-package "WASMBOOT-PRIMITIVES")
 
@@ -127,6 +128,11 @@
   ((object :initarg :object :reader raised-object))
   (:report (lambda (c s) (format s "~A" (raised-object c)))))
 
+(defvar *native-error-hook* nil
+  "Nil, or a function turning an SBCL error caught by %catch-error into the condition
+object handlers see (the runtime harness makes library conditions of them, as compiled
+code signals library conditions for its own errors).")
+
 (defprimitive %raise (condition)
   (if (typep condition 'condition)
       (error condition)
@@ -143,7 +149,9 @@
         (handler-bind ((error (lambda (e)
                                 (setq caught t)
                                 (return-from try
-                                  (if (typep e 'raised) (raised-object e) e)))))
+                                  (cond ((typep e 'raised) (raised-object e))
+                                        (*native-error-hook* (funcall *native-error-hook* e))
+                                        (t e))))))
           (funcall thunk))))))
 
 ;;; ------------------------------------------------------------------------------

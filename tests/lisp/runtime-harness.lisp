@@ -23,44 +23,7 @@
 
 (in-package "WASMBOOT-COMPILER")
 
-(defun runtime-symbol (symbol)
-  "The symbol a compiled program means by SYMBOL: CL names the library defines and
-primitive names map to the library's symbols."
-  (let ((package (symbol-package symbol)))
-    (if (or (eq package (find-package "COMMON-LISP"))
-            (and (eq package (find-package "WASMBOOT-COMPILER"))
-                 (> (length (symbol-name symbol)) 0)
-                 (char= (char (symbol-name symbol) 0) #\%)))
-        (multiple-value-bind (ours status) (find-symbol (symbol-name symbol) "WASMBOOT-RUNTIME")
-          (if (and status (not (eq (symbol-package ours) (find-package "COMMON-LISP"))))
-              ours
-              symbol))
-        symbol)))
-
-(defun cl-type-spec (spec)
-  "Type specifiers name CL types by the library's shadowing symbols (string, list,
-...): give SBCL the CL symbol unless the library defines a structure of that name."
-  (cond ((and (symbolp spec) spec (eq (symbol-package spec) (find-package "WASMBOOT-RUNTIME"))
-              (not (find-class spec nil)))
-         (multiple-value-bind (cl status) (find-symbol (symbol-name spec) "COMMON-LISP")
-           (if (eq status :external) cl spec)))
-        ((consp spec) (cons (cl-type-spec (car spec)) (cl-type-spec (cdr spec))))
-        (t spec)))
-
-(defun harness-typep (object type)
-  "typep as compiled code sees it: structures registered by %define-struct included."
-  (if (and (symbolp type) (wasmboot-primitives::instance-p object))
-      (wasmboot-runtime::%struct-typep object type)
-      (typep object type)))
-
-(defun map-to-runtime (form)
-  (cond ((and (consp form) (eq (car form) 'typep) (consp (cddr form))
-              (consp (caddr form)) (eq (car (caddr form)) 'quote))
-         (list 'harness-typep (map-to-runtime (cadr form))
-               (list 'quote (cl-type-spec (map-to-runtime (cadr (caddr form)))))))
-        ((symbolp form) (if form (runtime-symbol form) nil))
-        ((consp form) (cons (map-to-runtime (car form)) (map-to-runtime (cdr form))))
-        (t form)))
+(load (merge-pathnames "runtime-harness-mapping.lisp" *load-truename*))
 
 (defun run-through-runtime (thunk)
   "Run THUNK as a compiled program would: output via the library's streams."
@@ -78,10 +41,5 @@ primitive names map to the library's symbols."
       *subject-package* "RUNTIME-SUBJECT"
       *prepare-subject* (lambda (form) (map-to-runtime (expand-fully form)))
       *run-subject* #'run-through-runtime)
-
-;; setf of gethash in forms SBCL's own macros expand (the library loaded as it is)
-(defun (setf wasmboot-runtime::gethash) (value key table &optional default)
-  (declare (ignore default))
-  (wasmboot-runtime::%puthash key table value))
 
 (run-harness-main)

@@ -1,0 +1,28 @@
+"""Every conformance program, run under SBCL the way compiled code runs it, prints its
+expected output: macros expanded by stages/compiler/expand.lisp only, CL functions the
+runtime library defines taken from stages/runtime-lib/, output through its buffered
+streams (tests/lisp/run-program.lisp). This checks the expanders and the library
+together on the corpus before the compiler runs them.
+"""
+import sys
+
+from .conftest import LISP_DIR, failures_and_summary, run_sbcl_script
+
+sys.path.insert(0, str(LISP_DIR.parent / "conformance"))
+from corpus import PROGRAMS  # noqa: E402
+
+
+def test_conformance_programs_run_on_expanders_and_library():
+    proc = run_sbcl_script(LISP_DIR / "run-program.lisp", "--check", *map(str, PROGRAMS))
+    failures, (passed, failed) = failures_and_summary(proc)
+    assert not failures, f"{failed} of {passed + failed} programs differ:\n" + "\n".join(failures)
+    assert passed == len(PROGRAMS)
+
+
+def test_unhandled_error_exits_2_with_one_line_report(tmp_path):
+    program = tmp_path / "boom.lisp"
+    program.write_text('(format t "before~%")\n(error "boom ~a" 42)\n(format t "after~%")\n')
+    proc = run_sbcl_script(LISP_DIR / "run-program.lisp", str(program))
+    assert proc.returncode == 2
+    assert proc.stdout == "before\n"
+    assert "Unhandled SIMPLE-ERROR: boom 42" in proc.stderr
