@@ -10,19 +10,23 @@ engine's epoch every TICK seconds while any bounded call is running; each call s
 store's deadline to the number of ticks its time limit allows, so a runaway loop traps
 with an interrupt at the next loop header or function entry.
 
-Epoch or fuel, measured (bench/runtime_startup.py, best of 5 interleaved, this machine):
+Epoch or fuel, measured (bench/runtime_startup.py; best of 7 interleaved rounds; this
+2-core machine is shared, so figures move by +-50% from run to run):
 
-    bound      GC allocation work   arithmetic loop (3e8 iterations)
-    none             82 ms               197 ms
-    fuel             88 ms               547 ms
-    epoch           122 ms               646 ms
+    bound                GC allocation work    arithmetic loop (1e8 iterations)
+    none                    119-147 ms             103-114 ms
+    fuel                    122-144 ms             125-262 ms
+    epoch (checks only)     101-126 ms             187-235 ms
+    epoch + ticker thread   119 ms                 278 ms
 
-Fuel costs less per check: wasmtime keeps the fuel counter in a register inside a
-function and only spills it at calls, while each epoch check loads the engine's epoch
-and the store's deadline from memory at every loop header and function entry. But a
-fuel unit is not a unit of time: the same engine burns 26 M units/s in allocation-heavy
-code and 3.9 G units/s in an arithmetic loop (150x apart), so no fuel budget can stand
-for "60 seconds". The bound users configure is seconds (`time_limit`), so epochs are the
+On allocation- and call-heavy code (what compiled Lisp is) neither bound costs more
+than the noise. On a tight arithmetic loop both cost up to about 2x, fuel usually a
+little less: wasmtime keeps the fuel counter in a register inside a function, while an
+epoch check loads the engine's epoch and compares it with the deadline at every loop
+header and function entry. The deciding fact is that a fuel unit is not a unit of
+time: the same engine burns 26-34 M units/s in allocation-heavy code and 3.9-4.7 G
+units/s in an arithmetic loop (over 100x apart), so no fuel budget can stand for "60
+seconds". The bound users configure is seconds (`time_limit`), so epochs are the
 default; a deterministic instruction budget is available as `fuel_limit` (fuel mode:
 the same module and input always stop at the same point, whatever the machine's load).
 """
@@ -52,7 +56,7 @@ FEATURES = {
 OPT_LEVEL = "speed"
 DEFAULT_INTERRUPTION = "epoch"
 INTERRUPTIONS = ("epoch", "fuel")
-TICK = 0.01                      # seconds per epoch tick
+TICK = 0.05                      # seconds per epoch tick: the bound's resolution
 UNBOUNDED_TICKS = 1 << 62
 
 
