@@ -39,7 +39,7 @@
         (setq m q)
         (when (= m 0) (return))))
     (when (< n 0) (put-char #\- stream))
-    (loop for k from i below 72 do (put-char (char buffer k) stream))
+    (put-string buffer i 72 stream)
     n))
 
 (defun write-radix-integer (n stream)
@@ -69,10 +69,15 @@
   (if *print-escape*
       (progn
         (put-char #\" stream)
-        (dotimes (i (length s))
-          (let ((c (char s i)))
-            (when (or (char= c #\") (char= c #\\)) (put-char #\\ stream))
-            (put-char c stream)))
+        ;; runs without characters to escape go out in one piece
+        (let ((run 0) (n (length s)))
+          (dotimes (i n)
+            (let ((c (char s i)))
+              (when (or (char= c #\") (char= c #\\))
+                (put-string s run i stream)
+                (put-char #\\ stream)
+                (setq run i))))
+          (put-string s run n stream))
         (put-char #\" stream))
       (write-string s stream)))
 
