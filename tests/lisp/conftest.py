@@ -38,3 +38,20 @@ def failures_and_summary(proc: subprocess.CompletedProcess) -> tuple[list[str], 
         raise AssertionError(f"harness did not finish (exit {proc.returncode}):\n"
                              f"{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}")
     return failures, summary
+
+
+_RUNS: dict[tuple, tuple[list[str], tuple[int, int]]] = {}
+
+
+def run_harness_once(script: Path, files: list[Path]) -> tuple[list[str], tuple[int, int]]:
+    """Run a harness over all FILES in one SBCL process (cached for the session):
+    (failure reports, (passed, failed))."""
+    key = (script, tuple(files))
+    if key not in _RUNS:
+        proc = run_sbcl_script(script, *map(str, files))
+        _RUNS[key] = failures_and_summary(proc)
+    return _RUNS[key]
+
+
+def failures_of(failures: list[str], case_file: Path) -> list[str]:
+    return [f for f in failures if f.startswith(f"FAIL {case_file.name}:")]
