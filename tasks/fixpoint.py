@@ -103,4 +103,4 @@ def task(cfg: StagesConfig, layout: Layout) -> dict:
         print(f"fixpoint: {pa} == {pb} ({Path(pa).stat().st_size} bytes)")
 
     return {"basename": "fixpoint", "doc": f"check {pa} == {pb} byte for byte",
-            "actions": [fixpoint], "file_dep": [pa, pb], "targets": [out], "clean": True}
+            "actions": [fixpoint], "file_dep": [pa, pb], "targets": [out]}

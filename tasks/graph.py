@@ -13,7 +13,10 @@ crash under -n with calc_dep plus task_dep on one task).
 """
 from __future__ import annotations
 
+import os
 from typing import Callable, Iterator
+
+from doit.task import clean_targets
 
 from . import fixpoint, lifecycle, link, modules, report, stage1, summary
 from .config import StagesConfig
@@ -34,9 +37,31 @@ def doit_config(cfg: StagesConfig) -> dict:
     }
 
 
-def _creator(doc: str, gen: Callable[[], Iterator[dict]]) -> Callable:
+def _remove(*paths: str) -> None:
+    for p in paths:
+        try:
+            os.unlink(p)
+        except FileNotFoundError:
+            pass
+
+
+def _with_clean(task: dict, basename: str, layout: Layout) -> dict:
+    """`doit clean` removes a task's targets, its timing record and what it names in
+    task["clean_also"] (e.g. the native code cache entry of a compile step)."""
+    full = task.get("basename", basename) + (f":{task['name']}" if "name" in task else "")
+    also = task.pop("clean_also", None)
+    actions = [clean_targets, (_remove, [layout.timing(full)])]
+    if also is not None:
+        actions.insert(0, also)  # it may read a target (compile.json) to know what to remove
+    if task.get("actions"):
+        task["clean"] = actions
+    return task
+
+
+def _creator(doc: str, gen: Callable[[], Iterator[dict]], basename: str, layout: Layout) -> Callable:
     def creator():
-        yield from gen()
+        for task in gen():
+            yield _with_clean(task, basename, layout)
     creator.__doc__ = doc
     return creator
 
@@ -53,7 +78,7 @@ def creators(cfg: StagesConfig) -> dict[str, Callable]:
             yield report.task(cfg, layout, 1)
     out["task_stage1"] = _creator(
         f"Stage 1: make {layout.wasm(1)} ({cfg.stage1.method}); load, compile, instantiate, start it",
-        stage_one)
+        stage_one, "stage1", layout)
 
     for n in range(2, cfg.last_stage + 1):
         def stage_n(n=n):
@@ -63,19 +88,21 @@ def creators(cfg: StagesConfig) -> dict[str, Callable]:
             yield from lifecycle.tasks(cfg, layout, n)
         out[f"task_stage{n}"] = _creator(
             f"Stage {n}: stage {n - 1} compiles each source module, links {layout.wasm(n)}, "
-            f"reports; then load, compile, instantiate, start it", stage_n)
+            f"reports; then load, compile, instantiate, start it", stage_n,
+            f"stage{n}", layout)
 
     out["task_fixpoint"] = _creator(
         f"Fixpoint: stage{cfg.fixpoint[0]}.wasm == stage{cfg.fixpoint[1]}.wasm byte for byte",
-        lambda: iter([fixpoint.task(cfg, layout)]))
+        lambda: iter([fixpoint.task(cfg, layout)]), "fixpoint", layout)
     out["task_summary"] = _creator(
         "Summary: each stage's size, coverage and time, the fixpoint, the exit status",
-        lambda: iter([summary.task(cfg, layout)]))
+        lambda: iter([summary.task(cfg, layout)]), "summary", layout)
 
     def bootstrap():
         yield {"basename": "bootstrap", "actions": None,
                "task_dep": ["summary"] + [f"stage{n}" for n in range(1, cfg.last_stage + 1)],
                "doc": "the whole chain: stage 1 .. stage N, fixpoint, summary"}
     out["task_bootstrap"] = _creator(
-        "Bootstrap: every stage to a verified fixpoint, then the summary (the default)", bootstrap)
+        "Bootstrap: every stage to a verified fixpoint, then the summary (the default)", bootstrap,
+        "bootstrap", layout)
     return out

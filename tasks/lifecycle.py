@@ -89,17 +89,26 @@ def tasks(cfg: StagesConfig, layout: Layout, n: int) -> list[dict]:
                                       "has_compile_all": s.module.export(cfg.compile_export) is not None,
                                       "exports": exports})
 
+    def forget_native_code():
+        """The cache entry compile.json names (doit clean)."""
+        try:
+            entry = json.loads(Path(rec["compile"]).read_text())["native_code"]
+        except (OSError, ValueError, KeyError):
+            return
+        if entry:
+            Path(entry).unlink(missing_ok=True)
+
     return [
         {"name": "load", "doc": f"check {wasm} and write its WasmModule entity (load.json)",
          "actions": [load], "file_dep": [wasm], "targets": [rec["load"]],
-         "uptodate": [config_changed(signature.loader(cfg))], "clean": True},
+         "uptodate": [config_changed(signature.loader(cfg))]},
         {"name": "compile", "doc": f"compile {wasm} to native code (cache entry named in compile.json)",
          "actions": [compile_native], "file_dep": [rec["load"]], "targets": [rec["compile"]],
-         "uptodate": [config_changed(signature.native(cfg))], "clean": True},
+         "uptodate": [config_changed(signature.native(cfg))], "clean_also": forget_native_code},
         {"name": "instantiate", "doc": f"resolve {wasm}'s imports against the shims (instantiate.json)",
          "actions": [instantiate], "file_dep": [rec["compile"]], "targets": [rec["instantiate"]],
-         "uptodate": [config_changed(signature.execution(cfg))], "clean": True},
+         "uptodate": [config_changed(signature.execution(cfg))]},
         {"name": "start", "doc": f"run {wasm}'s _start: Initialized (start.json)",
          "actions": [start], "file_dep": [rec["instantiate"]], "targets": [rec["start"]],
-         "uptodate": [config_changed(signature.execution(cfg))], "clean": True},
+         "uptodate": [config_changed(signature.execution(cfg))]},
     ]

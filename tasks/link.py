@@ -29,5 +29,4 @@ def task(cfg: StagesConfig, layout: Layout, n: int) -> dict:
 
     return {"name": "link", "doc": f"stage {n - 1} links the module artifacts into {out}",
             "actions": [link], "file_dep": [*artifacts, layout.record(n - 1, "start")],
-            "targets": [out], "uptodate": [config_changed(signature.execution(cfg))],
-            "clean": True}
+            "targets": [out], "uptodate": [config_changed(signature.execution(cfg))]}

@@ -64,8 +64,7 @@ def task(cfg: StagesConfig, layout: Layout, n: int, index: int, module: SourceMo
             "actions": [compile_module],
             "file_dep": [module.path, *context, layout.record(n - 1, "start")],
             "targets": [art, res],
-            "uptodate": [config_changed(signature.execution(cfg))],
-            "clean": True}
+            "uptodate": [config_changed(signature.execution(cfg))]}
 
 
 def tasks(cfg: StagesConfig, layout: Layout, n: int) -> list[dict]:

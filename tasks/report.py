@@ -64,4 +64,4 @@ def task(cfg: StagesConfig, layout: Layout, n: int) -> dict:
               f"({s.coverage_pct}%), {s.failed} failed, {s.skipped} skipped")
 
     return {"name": "report", "doc": f"write {out} (CompilationReport, {cfg.stage_version(n)})",
-            "actions": [report], "file_dep": inputs, "targets": [out], "clean": True}
+            "actions": [report], "file_dep": inputs, "targets": [out]}

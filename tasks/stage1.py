@@ -110,4 +110,4 @@ def tasks(cfg: StagesConfig, layout: Layout) -> list[dict]:
                     os.unlink(t)
 
     return [{"name": "make", "doc": f"make {out} ({r.method})", "actions": [make],
-             "file_dep": _inputs(cfg), "targets": targets, "clean": True}]
+             "file_dep": _inputs(cfg), "targets": targets}]

@@ -93,4 +93,4 @@ def task(cfg: StagesConfig, layout: Layout) -> dict:
 
     return {"basename": "summary",
             "doc": "sizes, coverage, fixpoint and times of every stage (summary.json)",
-            "actions": [summary], "file_dep": deps, "targets": [out], "clean": True}
+            "actions": [summary], "file_dep": deps, "targets": [out]}
