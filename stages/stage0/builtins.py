@@ -786,7 +786,7 @@ def length(x):
     if x is NIL:
         return 0
     if c is LString:
-        return len(x.s) if x.fp is None else x.fp
+        return x.length()
     if c is LVector:
         return len(x.items) if x.fp is None else x.fp
     type_error(x, "SEQUENCE")
@@ -985,6 +985,20 @@ def _key_fn(k):
 
 @defun("MEMBER")
 def member(item, lst, *kwargs):
+    if not kwargs:
+        x = lst
+        if item.__class__ is int:
+            while x.__class__ is Cons:
+                v = x.car
+                if v is item or (v.__class__ is int and v == item):
+                    return x
+                x = x.cdr
+        else:
+            while x.__class__ is Cons:
+                if x.car is item:
+                    return x
+                x = x.cdr
+        return NIL
     k = _kw(kwargs, ("TEST", "TEST-NOT", "KEY"))
     test = _test_fn(k) if k else eql
     key = _key_fn(k) if k else None
@@ -1279,7 +1293,7 @@ def elt(seq, i):
     if not 0 <= i < n:
         lisp_error("The index ~D is too large for a sequence of length ~D.", i, n)
     if c is LString:
-        return mkchar(seq.s[i])
+        return mkchar(seq.char_at(i))
     return seq.items[i]
 
 
@@ -1914,10 +1928,11 @@ def aref(v, i, *more):
         check_int(i)
         _index_error(v, i, len(v.items))
     if c is LString:
-        if i.__class__ is int and 0 <= i < len(v.s):
-            return mkchar(v.s[i])
+        n = v.capacity()
+        if i.__class__ is int and 0 <= i < n:
+            return mkchar(v.char_at(i))
         check_int(i)
-        _index_error(v, i, len(v.s))
+        _index_error(v, i, n)
     type_error(v, "ARRAY")
 
 
@@ -1939,7 +1954,12 @@ alias("SCHAR", "CHAR")
 
 
 def _set_string(s, new):
-    s.s = new
+    """Replace the active contents of s by the Python str new (same length)."""
+    if s.buf is None:
+        s.s = new
+    else:
+        s.buf[:len(new)] = list(new)
+        s.s = None
 
 
 @sysfun("%ASET")
@@ -1956,11 +1976,11 @@ def aset(v, i, val):
     if c is LString:
         if val.__class__ is not Char:
             type_error(val, "CHARACTER")
-        if not (i.__class__ is int and 0 <= i < len(v.s)):
+        n = v.capacity()
+        if not (i.__class__ is int and 0 <= i < n):
             check_int(i)
-            _index_error(v, i, len(v.s))
-        s = v.s
-        v.s = s[:i] + val.c + s[i + 1:]
+            _index_error(v, i, n)
+        v.to_buf()[i] = val.c
         return val
     type_error(v, "ARRAY")
 
@@ -1989,10 +2009,12 @@ def fill_pointer(v):
 @sysfun("%SET-FILL-POINTER")
 def set_fill_pointer(v, n):
     fill_pointer(v)
-    cap = len(v.s) if v.__class__ is LString else len(v.items)
+    cap = v.capacity() if v.__class__ is LString else len(v.items)
     if not 0 <= n <= cap:
         lisp_error("fill pointer ~D out of range", n)
     v.fp = n
+    if v.__class__ is LString:
+        v.s = None
     return n
 
 
@@ -2008,7 +2030,7 @@ def adjustable_array_p(v):
 
 @defun("ARRAY-DIMENSION")
 def array_dimension(v, axis=0):
-    return len(v.s) if v.__class__ is LString else len(v.items)
+    return v.capacity() if v.__class__ is LString else len(v.items)
 
 
 @defun("ARRAY-DIMENSIONS")
@@ -2034,9 +2056,10 @@ def array_element_type(v):
 def vector_push(x, v):
     fp = fill_pointer(v)
     if v.__class__ is LString:
-        if fp >= len(v.s):
+        if fp >= v.capacity():
             return NIL
         aset(v, fp, x)
+        v.s = None
     else:
         if fp >= len(v.items):
             return NIL
@@ -2051,11 +2074,14 @@ def vector_push_extend(x, v, ext=None):
     if v.__class__ is LString:
         if x.__class__ is not Char:
             type_error(x, "CHARACTER")
-        s = v.s
-        if fp == len(s):
-            v.s = s + x.c
+        buf = v.buf
+        if buf is None:
+            buf = v.to_buf()
+        if fp == len(buf):
+            buf.append(x.c)
         else:
-            v.s = s[:fp] + x.c + s[fp + 1:]
+            buf[fp] = x.c
+        v.s = None
     else:
         items = v.items
         if fp == len(items):
@@ -2072,6 +2098,8 @@ def vector_pop(v):
     if fp == 0:
         lisp_error("There is nothing left to pop.")
     v.fp = fp - 1
+    if v.__class__ is LString:
+        v.s = None
     return aref(v, fp - 1)
 
 
@@ -2081,8 +2109,9 @@ def adjust_array(v, dims, *kwargs):
     n = dims if dims.__class__ is int else items_of_list(dims)[0]
     if v.__class__ is LString:
         ie = k.get("INITIAL-ELEMENT", None)
-        s = v.s[:n]
-        v.s = s + (ie.c if ie else "\0") * (n - len(s))
+        buf = v.to_buf()[:n]
+        buf.extend((ie.c if ie else "\0") * (n - len(buf)))
+        v.buf = buf
     else:
         items = v.items[:n]
         items += [k.get("INITIAL-ELEMENT", NIL)] * (n - len(items))
@@ -2091,6 +2120,8 @@ def adjust_array(v, dims, *kwargs):
         v.fp = n if k["FILL-POINTER"] is T else k["FILL-POINTER"]
     elif v.fp is not None and v.fp > n:
         v.fp = n
+    if v.__class__ is LString:
+        v.s = None
     return v
 
 
@@ -2158,6 +2189,10 @@ def name_char(name):
 
 def _char_cmp(name, op, fold):
     def f(*args):
+        if len(args) == 2 and not fold and op is not None:
+            a, b = args
+            if a.__class__ is Char and b.__class__ is Char:
+                return T if op(a.code, b.code) else NIL
         for a in args:
             check_char(a)
         vals = [(_down(a.c) if fold else a.c) for a in args]
@@ -2271,10 +2306,7 @@ def _ncase_fn(name, fn):
         t = s.value()
         start, end = _bounds(len(t), k)
         new = t[:start] + fn(t[start:end]) + t[end:]
-        if s.fp is not None:
-            s.s = new + s.s[s.fp:]
-        else:
-            s.s = new
+        _set_string(s, new)
         return s
     defun(name)(f)
 

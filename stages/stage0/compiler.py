@@ -13,6 +13,7 @@ from .data import (Cons, NIL, T, Symbol, MV, UNBOUND, LString, LVector, Char, cl
                    lisp_list, list_items, FIXNUM_MAX, FIXNUM_MIN)
 from .conditions import (BlockReturn, GoSignal, ThrowSignal, LispError, lisp_error,
                          type_error, to_condition)
+from .templates import Binds, make, expr, mark_const, mark_src
 
 S = cl
 QUOTE, FUNCTION, LAMBDA, DECLARE, SPECIAL = S("QUOTE"), S("FUNCTION"), S("LAMBDA"), S("DECLARE"), S("SPECIAL")
@@ -158,18 +159,18 @@ def comp(x, sc, mv=False):
     if cls is Cons:
         return comp_cons(x, sc, mv)
     # self-evaluating
-    return lambda e: x
+    return const(x)
 
 
 def const(v):
-    return lambda e: v
+    return mark_const(lambda e: v, v)
 
 
 def comp_symbol(sym, sc):
     if sym.constant or sym.package is not None and sym.package.name == "KEYWORD":
         v = sym.value
         if v is not UNBOUND:
-            return lambda e: v
+            return const(v)
     r = lookup_var(sc, sym)
     kind = r[0]
     if kind == "lex":
@@ -187,13 +188,13 @@ def comp_symbol(sym, sc):
 
 def var_ref(depth, i):
     if depth == 0:
-        return lambda e: e[i]
+        return mark_src(lambda e: e[i], f"e[{i}]")
     if depth == 1:
-        return lambda e: e[0][i]
+        return mark_src(lambda e: e[0][i], f"e[0][{i}]")
     if depth == 2:
-        return lambda e: e[0][0][i]
+        return mark_src(lambda e: e[0][0][i], f"e[0][0][{i}]")
     if depth == 3:
-        return lambda e: e[0][0][0][i]
+        return mark_src(lambda e: e[0][0][0][i], f"e[0][0][0][{i}]")
 
     def ref(e):
         for _ in range(depth):
@@ -203,6 +204,11 @@ def var_ref(depth, i):
 
 
 def var_set(depth, i, val):
+    if depth <= 3:
+        b = Binds()
+        v = b.operand(val)
+        target = "e" + "[0]" * depth + f"[{i}]"
+        return make(f"def _f(e):\n    v = {target} = {v}\n    return v", b)
     if depth == 0:
         def s0(e):
             v = e[i] = val(e)
@@ -302,8 +308,20 @@ def _call_dynamic(fnc, args):
 
 def comp_local_call(depth, idx, argforms, sc, mv):
     args = [comp(a, sc) for a in list_items(argforms)]
-    call = _call_dynamic(var_ref(depth, idx), args)
-    return call if mv else _unwrap(call)
+    b = Binds()
+    fsrc = var_ref(depth, idx).src
+    return _call_template(fsrc, args, b, mv)
+
+
+def _call_template(fsrc, args, b, mv):
+    ops = ", ".join(b.operand(a) for a in args)
+    if mv:
+        return make(f"_f = lambda e: {fsrc}({ops})", b)
+    return make(f"""def _f(e):
+    v = {fsrc}({ops})
+    if v.__class__ is MV:
+        return v[0] if v else NIL
+    return v""", b)
 
 
 def comp_global_call(sym, argforms, sc, mv):
@@ -313,45 +331,14 @@ def comp_global_call(sym, argforms, sc, mv):
         c = inl(args)
         if c is not None:
             return c
+    if getattr(sym.function, "struct_accessor", None) is not None:
+        from .inline import struct_accessor_call
+        c = struct_accessor_call(sym, args)
+        if c is not None:
+            return c
     fdefinition_slot(sym)
-    n = len(args)
-    if n == 0:
-        call = lambda e: sym.function()
-    elif n == 1:
-        a, = args
-        call = lambda e: sym.function(a(e))
-    elif n == 2:
-        a, b = args
-        call = lambda e: sym.function(a(e), b(e))
-    elif n == 3:
-        a, b, c = args
-        call = lambda e: sym.function(a(e), b(e), c(e))
-    elif n == 4:
-        a, b, c, d = args
-        call = lambda e: sym.function(a(e), b(e), c(e), d(e))
-    else:
-        call = lambda e: sym.function(*[a(e) for a in args])
-    if mv or sym in SINGLE_VALUED:
-        return call
-    if n == 1:
-        a, = args
-
-        def call1(e):
-            v = sym.function(a(e))
-            if v.__class__ is MV:
-                return v[0] if v else NIL
-            return v
-        return call1
-    if n == 2:
-        a, b = args
-
-        def call2(e):
-            v = sym.function(a(e), b(e))
-            if v.__class__ is MV:
-                return v[0] if v else NIL
-            return v
-        return call2
-    return _unwrap(call)
+    b = Binds()
+    return _call_template(b.name(sym) + ".function", args, b, mv or sym in SINGLE_VALUED)
 
 
 # -- bodies and declarations -----------------------------------------------------------
@@ -376,33 +363,19 @@ def parse_body(body, allow_doc=False):
 
 def comp_progn_list(forms, sc, mv):
     if not forms:
-        return lambda e: NIL
+        return const(NIL)
     cs = [comp(f, sc, False) for f in forms[:-1]]
     last = comp(forms[-1], sc, mv)
-    n = len(cs)
-    if n == 0:
+    # variables and constants in non-final position have no effect: drop them
+    cs = [c for c in cs if getattr(c, "src", None) is None and not hasattr(c, "const")]
+    if not cs:
         return last
-    if n == 1:
-        a, = cs
-
-        def p2(e):
-            a(e)
-            return last(e)
-        return p2
-    if n == 2:
-        a, b = cs
-
-        def p3(e):
-            a(e)
-            b(e)
-            return last(e)
-        return p3
-
-    def pn(e):
-        for c in cs:
-            c(e)
-        return last(e)
-    return pn
+    b = Binds()
+    lines = ["def _f(e):"]
+    for c in cs:
+        lines.append(f"    {b.operand(c)}")
+    lines.append(f"    return {b.operand(last)}")
+    return make("\n".join(lines), b)
 
 
 def comp_body(body, sc, mv):
@@ -418,8 +391,7 @@ def comp_body(body, sc, mv):
 # -- special forms ------------------------------------------------------------------------
 @special_form("QUOTE")
 def sf_quote(x, sc, mv):
-    v = x.cdr.car
-    return lambda e: v
+    return const(x.cdr.car)
 
 
 @special_form("PROGN")
@@ -432,12 +404,245 @@ def sf_if(x, sc, mv):
     args = list_items(x.cdr)
     if len(args) not in (2, 3):
         lisp_error("IF needs 2 or 3 arguments: ~S", x, ctype="PROGRAM-ERROR")
-    test = comp(args[0], sc)
+    test = comp_test(args[0], sc)
     then = comp(args[1], sc, mv)
-    if len(args) == 3:
-        else_ = comp(args[2], sc, mv)
-        return lambda e: then(e) if test(e) is not NIL else else_(e)
-    return lambda e: then(e) if test(e) is not NIL else NIL
+    else_ = comp(args[2], sc, mv) if len(args) == 3 else const(NIL)
+    b = Binds()
+    t = test(b)
+    return make(f"_f = lambda e: {b.operand(then)} if {t} else {b.operand(else_)}", b)
+
+
+@special_form("AND")
+def sf_and(x, sc, mv):
+    args = list_items(x.cdr)
+    if not args:
+        return const(T)
+    if len(args) == 1:
+        return comp(args[0], sc, mv)
+    tests = [comp_test(a, sc) for a in args[:-1]]
+    last = comp(args[-1], sc, mv)
+    b = Binds()
+    conds = " and ".join(f"({t(b)})" for t in tests)
+    return make(f"_f = lambda e: {b.operand(last)} if {conds} else NIL", b)
+
+
+@special_form("OR")
+def sf_or(x, sc, mv):
+    args = list_items(x.cdr)
+    if not args:
+        return const(NIL)
+    if len(args) == 1:
+        return comp(args[0], sc, mv)
+    firsts = [comp(a, sc) for a in args[:-1]]
+    last = comp(args[-1], sc, mv)
+    b = Binds()
+    lines = ["def _f(e):"]
+    for f in firsts:
+        lines.append(f"    v = {b.operand(f)}")
+        lines.append("    if v is not NIL:")
+        lines.append("        return v")
+    lines.append(f"    return {b.operand(last)}")
+    return make("\n".join(lines), b)
+
+
+# A test is compiled to a "test spec": a function of a Binds that returns the source of
+# a Python boolean expression (operands inlined), so IF/AND/WHILE embed it directly.
+TESTS = {}  # Symbol -> builder(arg forms, scope) -> test spec, or None
+
+
+def comp_test(form, sc):
+    """Compile form for its truth value only: returns a test spec."""
+    if form.__class__ is Cons and form.car.__class__ is Symbol:
+        op = form.car
+        bld = TESTS.get(op)
+        if bld is not None and lookup_fun(sc, op) is None:
+            r = bld(list_items(form.cdr), sc)
+            if r is not None:
+                return r
+        if op.macro is not None and op not in SPECIAL_FORMS and lookup_fun(sc, op) is None:
+            return comp_test(op.macro(form, sc), sc)
+    elif form is NIL:
+        return lambda b: "False"
+    elif form.__class__ is not Symbol:
+        return lambda b: "True"
+    c = comp(form, sc)
+    return lambda b: f"{b.operand(c)} is not NIL"
+
+
+def test_closure(spec):
+    b = Binds()
+    src = spec(b)
+    return make(f"_f = lambda e: {src}", b)
+
+
+def _test(name):
+    def deco(fn):
+        TESTS[S(name)] = fn
+        return fn
+    return deco
+
+
+def _one(args, sc):
+    return comp(args[0], sc) if len(args) == 1 else None
+
+
+@_test("NOT")
+def _t_not(args, sc):
+    if len(args) != 1:
+        return None
+    t = comp_test(args[0], sc)
+    return lambda b: f"not ({t(b)})"
+
+
+TESTS[S("NULL")] = _t_not
+
+
+@_test("AND")
+def _t_and(args, sc):
+    ts = [comp_test(a, sc) for a in args]
+    if not ts:
+        return lambda b: "True"
+    return lambda b: "(" + " and ".join(f"({t(b)})" for t in ts) + ")"
+
+
+@_test("OR")
+def _t_or(args, sc):
+    ts = [comp_test(a, sc) for a in args]
+    if not ts:
+        return lambda b: "False"
+    return lambda b: "(" + " or ".join(f"({t(b)})" for t in ts) + ")"
+
+
+def _is_identity_const(k):
+    if k.__class__ is Cons and k.car is QUOTE and k.cdr.__class__ is Cons:
+        return k.cdr.car.__class__ is not int, k.cdr.car
+    if k.__class__ is Symbol and (k is NIL or k is T or (k.package is not None and k.package.name == "KEYWORD")):
+        return True, k
+    if k.__class__ is Char:
+        return True, k
+    return False, None
+
+
+def _t_eql(args, sc):
+    if len(args) != 2:
+        return None
+    a, b_ = args
+    for p, k in ((a, b_), (b_, a)):
+        ok, kv = _is_identity_const(k)
+        if ok:
+            pc = comp(p, sc)
+            kc = const(kv)
+            return lambda b: f"{b.operand(pc)} is {b.operand(kc)}"
+    ac = comp(a, sc)
+    bc = comp(b_, sc)
+
+    def spec(b):
+        x = b.name(None) + "_"
+        y = b.name(None) + "_"
+        return (f"((({x} := {b.operand(ac)}) is ({y} := {b.operand(bc)})) or "
+                f"({x}.__class__ is int and {y}.__class__ is int and {x} == {y}))")
+    return spec
+
+
+TESTS[S("EQ")] = _t_eql
+TESTS[S("EQL")] = _t_eql
+
+
+def _class_test(name, cls_src, negate=False):
+    def bld(args, sc):
+        c = _one(args, sc)
+        if c is None:
+            return None
+        op = "is not" if negate else "is"
+        return lambda b: f"{b.operand(c)}.__class__ {op} {cls_src}"
+    TESTS[S(name)] = bld
+
+
+_class_test("CONSP", "Cons")
+_class_test("ATOM", "Cons", negate=True)
+_class_test("SYMBOLP", "Symbol")
+_class_test("STRINGP", "LString")
+_class_test("INTEGERP", "int")
+_class_test("CHARACTERP", "Char")
+
+
+def _slow_test(name, argsrc, b):
+    return f"{b.name(S(name))}.function({argsrc}) is not NIL"
+
+
+def _int_cmp_test(pyop, name):
+    def bld(args, sc):
+        if len(args) != 2:
+            return None
+        ac = comp(args[0], sc)
+        bc = comp(args[1], sc)
+        if args[1].__class__ is int:
+            k = args[1]
+
+            def speck(b):
+                x = b.name(None) + "_"
+                return (f"({x} {pyop} {k} if ({x} := {b.operand(ac)}).__class__ is int "
+                        f"else {_slow_test(name, f'{x}, {k}', b)})")
+            return speck
+
+        def spec(b):
+            x = b.name(None) + "_"
+            y = b.name(None) + "_"
+            return (f"({x} {pyop} {y} if (({x} := {b.operand(ac)}).__class__ is int) & "
+                    f"(({y} := {b.operand(bc)}).__class__ is int) else {_slow_test(name, f'{x}, {y}', b)})")
+        return spec
+    TESTS[S(name)] = bld
+
+
+for _n, _o in (("<", "<"), (">", ">"), ("<=", "<="), (">=", ">="), ("=", "==")):
+    _int_cmp_test(_o, _n)
+
+
+@_test("ENDP")
+def _t_endp(args, sc):
+    c = _one(args, sc)
+    if c is None:
+        return None
+
+    def spec(b):
+        x = b.name(None) + "_"
+        return (f"(False if ({x} := {b.operand(c)}).__class__ is Cons "
+                f"else {_slow_test('ENDP', x, b)})")
+    return spec
+
+
+@_test("ZEROP")
+def _t_zerop(args, sc):
+    c = _one(args, sc)
+    if c is None:
+        return None
+
+    def spec(b):
+        x = b.name(None) + "_"
+        return (f"({x} == 0 if ({x} := {b.operand(c)}).__class__ is int "
+                f"else {_slow_test('ZEROP', x, b)})")
+    return spec
+
+
+def _char_test(pyop, name):
+    def bld(args, sc):
+        if len(args) != 2:
+            return None
+        ac = comp(args[0], sc)
+        bc = comp(args[1], sc)
+
+        def spec(b):
+            x = b.name(None) + "_"
+            y = b.name(None) + "_"
+            return (f"({x}.code {pyop} {y}.code if (({x} := {b.operand(ac)}).__class__ is Char) & "
+                    f"(({y} := {b.operand(bc)}).__class__ is Char) else {_slow_test(name, f'{x}, {y}', b)})")
+        return spec
+    TESTS[S(name)] = bld
+
+
+for _n, _o in (("CHAR=", "=="), ("CHAR/=", "!="), ("CHAR<", "<"), ("CHAR>", ">"),
+               ("CHAR<=", "<="), ("CHAR>=", ">=")):
+    _char_test(_o, _n)
 
 
 @special_form("SETQ")
@@ -528,18 +733,10 @@ def sf_let(x, sc, mv):
     body = comp_progn_list(forms, nsc, mv)
     n = len(inits)
     if not dyn:
-        if n == 0:
-            return lambda e: body([e])
-        if n == 1:
-            a, = inits
-            return lambda e: body([e, a(e)])
-        if n == 2:
-            a, b = inits
-            return lambda e: body([e, a(e), b(e)])
-        if n == 3:
-            a, b, c = inits
-            return lambda e: body([e, a(e), b(e), c(e)])
-        return lambda e: body([e] + [i(e) for i in inits])
+        b = Binds()
+        bs = b.name(body)
+        items = "".join(", " + b.operand(i) for i in inits)
+        return make(f"_f = lambda e: {bs}([e{items}])", b)
     dsyms = [s for s, _ in dyn]
     dinits = [i for _, i in dyn]
     # Evaluate all inits in order (lexical and special interleaved as written).
@@ -589,14 +786,13 @@ def sf_letstar(x, sc, mv):
         nsc.add_var(var)
     body = comp_progn_list(forms, nsc, mv)
     size = nsc.size
-    if len(inits) == 1:
-        (a, _), = inits
-
-        def lets1(e):
-            ne = [e, None]
-            ne[1] = a(ne)
-            return body(ne)
-        return lets1
+    if len(inits) <= 4:
+        b = Binds()
+        lines = ["def _f(e):", f"    ne = [e{', None' * (size - 1)}]"]
+        for init, i in inits:
+            lines.append(f"    ne[{i}] = {b.operand(init).replace('e[', 'ne[').replace('(e)', '(ne)')}")
+        lines.append(f"    return {b.name(body)}(ne)")
+        return make("\n".join(lines), b)
 
     def lets(e):
         ne = [e] + [None] * (size - 1)
@@ -1193,14 +1389,15 @@ def sf_go(x, sc, mv):
 @special_form("%WHILE")
 def sf_while(x, sc, mv):
     """(%while test body...): stage 0's own loop primitive for DO/DOLIST/DOTIMES/LOOP."""
-    test = comp(x.cdr.car, sc)
+    test = comp_test(x.cdr.car, sc)
     body = comp_progn_list(list_items(x.cdr.cdr), sc, False)
-
-    def wh(e):
-        while test(e) is not NIL:
-            body(e)
-        return NIL
-    return wh
+    b = Binds()
+    t = test(b)
+    bs = b.operand(body)
+    return make(f"""def _f(e):
+    while {t}:
+        {bs}
+    return NIL""", b)
 
 
 CATCH_TAGS = []

@@ -90,17 +90,46 @@ def code_char(n):
 
 
 class LString:
-    """A Lisp string. `s` is the storage; with a fill pointer the active part is s[:fp]."""
-    __slots__ = ("s", "fp", "adjustable")
+    """A Lisp string. A simple string keeps its text in `s` (a Python str, buf None).
+    A string that is mutated, or has a fill pointer, keeps its storage in `buf` (a list
+    of 1-character strings, so vector-push-extend and (setf char) are O(1)); `s` is then
+    a cache of the active text, None when stale. `fp` is the fill pointer or None."""
+    __slots__ = ("s", "fp", "adjustable", "buf")
 
     def __init__(self, s, fp=None, adjustable=False):
         self.s = s
         self.fp = fp
         self.adjustable = adjustable
+        self.buf = None
+        if fp is not None or adjustable:
+            self.buf = list(s)
+            self.s = None
 
     def value(self):
-        fp = self.fp
-        return self.s if fp is None else self.s[:fp]
+        s = self.s
+        if s is None:
+            b = self.buf
+            fp = self.fp
+            s = self.s = "".join(b if fp is None else b[:fp])
+        return s
+
+    def to_buf(self):
+        if self.buf is None:
+            self.buf = list(self.s)
+        self.s = None
+        return self.buf
+
+    def capacity(self):
+        return len(self.s) if self.buf is None else len(self.buf)
+
+    def length(self):
+        if self.buf is None:
+            return len(self.s)
+        return len(self.buf) if self.fp is None else self.fp
+
+    def char_at(self, i):
+        """Python char at storage index i (no bounds check beyond Python's)."""
+        return self.s[i] if self.buf is None else self.buf[i]
 
     def __repr__(self):
         return repr(self.value())

@@ -158,6 +158,7 @@ def _accessor(stype, i, acc):
             return o.vals[i]
         type_error(o, name)
     get.lisp_name = acc
+    get.struct_accessor = (stype, i)
     return get
 
 

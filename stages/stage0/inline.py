@@ -1,15 +1,16 @@
 """Open-coded calls to hot CL functions (CL functions cannot be redefined, so a call to
 `car` with one argument can become a closure that does the work without a Python call).
-Each builder gets the argument closures and returns a closure, or None for the generic
-path (the type-checking builtin handles every error case)."""
-from .data import Cons, NIL, T, Symbol, cl, FIXNUM_MAX, FIXNUM_MIN
+Each builder gets the argument closures and returns a closure made from a template
+(operands inlined, see templates.py), or None for the generic path. The fast path only
+handles the common types; everything else goes to the type-checking builtin."""
+from .data import cl, sys, mkchar, _chars as CHARS
 from .compiler import INLINE
-from . import builtins as B
+from .templates import Binds, make
 
 
 def inline(name, nargs):
     def deco(fn):
-        sym = cl(name)
+        sym = sys(name) if name.startswith("%") else cl(name)
         prev = INLINE.get(sym)
 
         def builder(args):
@@ -21,208 +22,214 @@ def inline(name, nargs):
     return deco
 
 
-@inline("CAR", 1)
-def i_car(a):
-    car = B.car
-
-    def f(e):
-        x = a(e)
-        return x.car if x.__class__ is Cons else car(x)
-    return f
+def _slow(b, name):
+    sym = sys(name) if name.startswith("%") else cl(name)
+    return b.name(sym) + ".function"
 
 
-@inline("FIRST", 1)
-def i_first(a):
-    return i_car(a)
+def unary(name, fast_cond, fast_value, slow_name=None):
+    """(name x): fast_value if fast_cond else the builtin; conditions use `x`."""
+    def build(a):
+        b = Binds()
+        src = b.operand(a)
+        slow = _slow(b, slow_name or name)
+        return make(f"""def _f(e):
+    x = {src}
+    if {fast_cond}:
+        return {fast_value}
+    return {slow}(x)""", b)
+    inline(name, 1)(build)
 
 
-@inline("CDR", 1)
-def i_cdr(a):
-    cdr = B.cdr
-
-    def f(e):
-        x = a(e)
-        return x.cdr if x.__class__ is Cons else cdr(x)
-    return f
-
-
-@inline("REST", 1)
-def i_rest(a):
-    return i_cdr(a)
-
-
-@inline("CADR", 1)
-def i_cadr(a):
-    cadr = cl("CADR").function
-
-    def f(e):
-        x = a(e)
-        if x.__class__ is Cons:
-            y = x.cdr
-            if y.__class__ is Cons:
-                return y.car
-        return cadr(x)
-    return f
+unary("CAR", "x.__class__ is Cons", "x.car")
+unary("FIRST", "x.__class__ is Cons", "x.car", "CAR")
+unary("CDR", "x.__class__ is Cons", "x.cdr")
+unary("REST", "x.__class__ is Cons", "x.cdr", "CDR")
+unary("CADR", "x.__class__ is Cons and x.cdr.__class__ is Cons", "x.cdr.car")
+unary("SECOND", "x.__class__ is Cons and x.cdr.__class__ is Cons", "x.cdr.car", "CADR")
+unary("CDDR", "x.__class__ is Cons and x.cdr.__class__ is Cons", "x.cdr.cdr")
+unary("CAAR", "x.__class__ is Cons and x.car.__class__ is Cons", "x.car.car")
+unary("CDAR", "x.__class__ is Cons and x.car.__class__ is Cons", "x.car.cdr")
+unary("1+", "x.__class__ is int and x < FMAX", "x + 1")
+unary("1-", "x.__class__ is int and x > FMIN", "x - 1")
+unary("NULL", "True", "T if x is NIL else NIL")
+unary("NOT", "True", "T if x is NIL else NIL")
+unary("CONSP", "True", "T if x.__class__ is Cons else NIL")
+unary("ATOM", "True", "NIL if x.__class__ is Cons else T")
+unary("SYMBOLP", "True", "T if x.__class__ is Symbol else NIL")
+unary("ZEROP", "x.__class__ is int", "T if x == 0 else NIL")
+unary("ENDP", "x.__class__ is Cons", "NIL")
 
 
-@inline("SECOND", 1)
-def i_second(a):
-    return i_cadr(a)
+@inline("LENGTH", 1)
+def i_length(a):
+    b = Binds()
+    x = b.operand(a)
+    slow = _slow(b, "LENGTH")
+    return make(f"""def _f(e):
+    x = {x}
+    c = x.__class__
+    if c is LString:
+        if x.buf is None:
+            return len(x.s)
+        return len(x.buf) if x.fp is None else x.fp
+    if c is LVector:
+        return len(x.items) if x.fp is None else x.fp
+    return {slow}(x)""", b)
+
+unary("CHAR-CODE", "x.__class__ is Char", "x.code")
 
 
 @inline("CONS", 2)
-def i_cons(a, b):
-    return lambda e: Cons(a(e), b(e))
+def i_cons(a, b_):
+    b = Binds()
+    return make(f"_f = lambda e: Cons({b.operand(a)}, {b.operand(b_)})", b)
 
 
-def _eql(a, b):
-    def f(e):
-        x = a(e)
-        y = b(e)
-        if x is y or (x.__class__ is int and y.__class__ is int and x == y):
-            return T
-        return NIL
-    return f
+def _eql(a, b_):
+    b = Binds()
+    x, y = b.operand(a), b.operand(b_)
+    return make(f"""def _f(e):
+    x = {x}
+    y = {y}
+    if x is y or (x.__class__ is int and y.__class__ is int and x == y):
+        return T
+    return NIL""", b)
 
 
 inline("EQ", 2)(_eql)
 inline("EQL", 2)(_eql)
 
 
-@inline("NULL", 1)
-def i_null(a):
-    return lambda e: T if a(e) is NIL else NIL
+def binary_int(name, op, check_range):
+    def build(a, b_):
+        b = Binds()
+        x, y = b.operand(a), b.operand(b_)
+        slow = _slow(b, name)
+        if check_range:
+            fast = f"""        r = x {op} y
+        if FMIN <= r <= FMAX:
+            return r"""
+        else:
+            fast = f"""        return T if x {op} y else NIL"""
+        return make(f"""def _f(e):
+    x = {x}
+    y = {y}
+    if x.__class__ is int and y.__class__ is int:
+{fast}
+    return {slow}(x, y)""", b)
+    inline(name, 2)(build)
 
 
-@inline("NOT", 1)
-def i_not(a):
-    return lambda e: T if a(e) is NIL else NIL
+binary_int("+", "+", True)
+binary_int("-", "-", True)
+binary_int("*", "*", True)
+for _n, _o in (("<", "<"), (">", ">"), ("<=", "<="), (">=", ">="), ("=", "==")):
+    binary_int(_n, _o, False)
 
 
-@inline("CONSP", 1)
-def i_consp(a):
-    return lambda e: T if a(e).__class__ is Cons else NIL
+def _vref(name):
+    def build(a, b_):
+        b = Binds()
+        v, i = b.operand(a), b.operand(b_)
+        slow = _slow(b, name)
+        return make(f"""def _f(e):
+    v = {v}
+    i = {i}
+    if v.__class__ is LVector and i.__class__ is int and 0 <= i < len(v.items):
+        return v.items[i]
+    return {slow}(v, i)""", b)
+    inline(name, 2)(build)
 
 
-@inline("ATOM", 1)
-def i_atom(a):
-    return lambda e: NIL if a(e).__class__ is Cons else T
+_vref("SVREF")
+_vref("AREF")
 
 
-@inline("SYMBOLP", 1)
-def i_symbolp(a):
-    return lambda e: T if a(e).__class__ is Symbol else NIL
+def _sref(name):
+    def build(a, b_):
+        b = Binds()
+        v, i = b.operand(a), b.operand(b_)
+        slow = _slow(b, name)
+        mk = b.name(mkchar)
+        chars = b.name(CHARS)
+        return make(f"""def _f(e):
+    v = {v}
+    i = {i}
+    if v.__class__ is LString and i.__class__ is int and i >= 0:
+        buf = v.buf
+        if buf is None:
+            if i < len(v.s):
+                c = v.s[i]
+                return {chars}.get(c) or {mk}(c)
+        elif i < len(buf):
+            c = buf[i]
+            return {chars}.get(c) or {mk}(c)
+    return {slow}(v, i)""", b)
+    inline(name, 2)(build)
 
 
-@inline("ENDP", 1)
-def i_endp(a):
-    endp = B.endp
-
-    def f(e):
-        x = a(e)
-        if x.__class__ is Cons:
-            return NIL
-        return endp(x)
-    return f
+_sref("CHAR")
+_sref("SCHAR")
 
 
-def _arith2(op, slow):
-    def build(a, b):
-        def f(e):
-            x = a(e)
-            y = b(e)
-            if x.__class__ is int and y.__class__ is int:
-                r = op(x, y)
-                if FIXNUM_MIN <= r <= FIXNUM_MAX:
-                    return r
-            return slow(x, y)
-        return f
-    return build
+@inline("VECTOR-PUSH-EXTEND", 2)
+def i_vpe(a, b_):
+    b = Binds()
+    x, v = b.operand(a), b.operand(b_)
+    slow = _slow(b, "VECTOR-PUSH-EXTEND")
+    return make(f"""def _f(e):
+    x = {x}
+    v = {v}
+    c = v.__class__
+    if c is LString:
+        buf = v.buf
+        fp = v.fp
+        if buf is not None and fp is not None and fp == len(buf) and x.__class__ is Char:
+            buf.append(x.c)
+            v.s = None
+            v.fp = fp + 1
+            return fp
+    elif c is LVector:
+        items = v.items
+        fp = v.fp
+        if fp is not None and fp == len(items) and v.eltype is None:
+            items.append(x)
+            v.fp = fp + 1
+            return fp
+    return {slow}(x, v)""", b)
 
 
-import operator as _op
-inline("+", 2)(_arith2(_op.add, B.add))
-inline("-", 2)(_arith2(_op.sub, B.sub))
-inline("*", 2)(_arith2(_op.mul, B.mul))
+def struct_accessor_call(sym, args):
+    """Inline call of a defstruct accessor (guarded against redefinition)."""
+    f = sym.function
+    info = getattr(f, "struct_accessor", None)
+    if info is None or len(args) != 1:
+        return None
+    stype, idx = info
+    b = Binds()
+    x = b.operand(args[0])
+    ks, kt, kf = b.name(sym), b.name(stype), b.name(f)
+    return make(f"""def _f(e):
+    x = {x}
+    if x.__class__ is Struct and x.stype is {kt} and {ks}.function is {kf}:
+        return x.vals[{idx}]
+    return {ks}.function(x)""", b)
 
 
-@inline("1+", 1)
-def i_1plus(a):
-    slow = B.one_plus
-
-    def f(e):
-        x = a(e)
-        if x.__class__ is int and x < FIXNUM_MAX:
-            return x + 1
-        return slow(x)
-    return f
-
-
-@inline("1-", 1)
-def i_1minus(a):
-    slow = B.one_minus
-
-    def f(e):
-        x = a(e)
-        if x.__class__ is int and x > FIXNUM_MIN:
-            return x - 1
-        return slow(x)
-    return f
-
-
-def _cmp2(op, name):
-    slow = cl(name).function
-
-    def build(a, b):
-        def f(e):
-            x = a(e)
-            y = b(e)
-            if x.__class__ is int and y.__class__ is int:
-                return T if op(x, y) else NIL
-            return slow(x, y)
-        return f
-    return build
-
-
-for _n, _o in (("<", _op.lt), (">", _op.gt), ("<=", _op.le), (">=", _op.ge), ("=", _op.eq)):
-    inline(_n, 2)(_cmp2(_o, _n))
-
-
-@inline("ZEROP", 1)
-def i_zerop(a):
-    slow = B.zerop
-
-    def f(e):
-        x = a(e)
-        if x.__class__ is int:
-            return T if x == 0 else NIL
-        return slow(x)
-    return f
-
-
-@inline("SVREF", 2)
-def i_svref(a, b):
-    slow = B.svref
-    from .data import LVector
-
-    def f(e):
-        v = a(e)
-        i = b(e)
-        if v.__class__ is LVector and i.__class__ is int and 0 <= i < len(v.items):
-            return v.items[i]
-        return slow(v, i)
-    return f
-
-
-@inline("AREF", 2)
-def i_aref(a, b):
-    slow = B.aref
-    from .data import LVector
-
-    def f(e):
-        v = a(e)
-        i = b(e)
-        if v.__class__ is LVector and i.__class__ is int and 0 <= i < len(v.items):
-            return v.items[i]
-        return slow(v, i)
-    return f
+@inline("%STRUCT-SET", 4)
+def i_struct_set(o, n, i, v):
+    if not hasattr(i, "const") or not hasattr(n, "const"):
+        return None
+    b = Binds()
+    os_, vs = b.operand(o), b.operand(v)
+    kn = b.name(n.const)
+    idx = i.const
+    slow = _slow(b, "%STRUCT-SET")
+    return make(f"""def _f(e):
+    o = {os_}
+    v = {vs}
+    if o.__class__ is Struct and o.stype is {kn}.struct:
+        o.vals[{idx}] = v
+        return v
+    return {slow}(o, {kn}, {idx}, v)""", b)

@@ -141,8 +141,7 @@ def m_cond(form, env):
     for c in reversed(clauses):
         parts = list_items(c)
         if len(parts) == 1:
-            g = gensym()
-            r = L(LET, L(L(g, parts[0])), L(IF, g, g, r))
+            r = L(S("OR"), parts[0], r) if r is not NIL else L(S("VALUES"), parts[0])
         elif parts[0] is T:
             r = progn(parts[1:])
         else:
@@ -290,18 +289,17 @@ def m_dolist(form, env):
 
 @macro("DOTIMES")
 def m_dotimes(form, env):
+    # One binding of var for the whole loop, as in SBCL (closures see its last value).
     a = args_of(form)
     spec = list_items(a[0])
     var, count = spec[0], spec[1]
     result = spec[2] if len(spec) > 2 else NIL
     decls, body = split_decls(a[1:])
     n = gensym("N")
-    i = gensym("I")
-    loop = lisp_list([WHILE, L(S("<"), i, n),
-                      lisp_list([LET, L(L(var, i))] + decls + _tagbody_or_progn(body)),
-                      L(SETQ, i, L(S("1+"), i))])
-    res = L(LET, L(L(var, i)), result) if result is not NIL else NIL
-    return L(BLOCK, NIL, L(LET, L(L(n, count), L(i, 0)), loop, res))
+    loop = lisp_list([WHILE, L(S("<"), var, n)] + _tagbody_or_progn(body) +
+                     [L(SETQ, var, L(S("1+"), var))])
+    return L(BLOCK, NIL, L(LET, L(L(n, count)),
+                           lisp_list([LET, L(L(var, 0))] + decls + [loop, result])))
 
 
 def _do(form, env, sequential):
