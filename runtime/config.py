@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 DEFAULT_STAGE1 = Path("build") / "stage1.wasm"
-DEFAULT_CACHE_DIR = Path("build") / ".native-cache"
+DEFAULT_CACHE_DIR = Path("build") / "native-cache"  # the doit tasks' default too: shared
 
 
 def _default_cache_dir() -> Path:
