@@ -6,7 +6,7 @@
 ;;;; prefixes relative to *package* and |...| where the reader needs them, lists,
 ;;;; dotted lists, vectors #(...), structures #S(...), conditions (princ prints the
 ;;;; report), hash tables, streams, functions and packages (#<...>).
-;;;; Lines are not broken at the right margin.
+;;;; Line breaking at the right margin: pretty.lisp.
 
 (in-package "WASMBOOT-RUNTIME")
 
@@ -23,6 +23,7 @@
 (defvar *print-right-margin* nil)
 (defvar *print-lines* nil)
 (defvar *print-array* t)
+(defvar *print-miser-width* nil)
 
 (defvar *digit-buffer* (make-string 72)
   "Scratch space for the digits of one integer (printing is not reentrant there).")
@@ -216,6 +217,9 @@ not ending with a sign."
 (defun output-object (object stream depth)
   "Print OBJECT on the stream object STREAM under the current *print-...* values."
   (cond ((and *print-level* (consp object) (> depth *print-level*)) (put-char #\# stream))
+        ((and *print-pretty* (not *pp-flat*)
+              (or (consp object) (and (vectorp object) (not (stringp object)))))
+         (pp-object object stream depth 0))
         ((integerp object) (write-radix-integer object stream))
         ((symbolp object) (write-symbol object stream))
         ((consp object) (write-list object stream (+ depth 1)))

@@ -12,7 +12,7 @@
 (defconstant +buffer-size+ 4096)
 
 (defstruct (stream (:constructor %make-stream) (:predicate streamp) (:copier nil))
-  (kind :string-output)   ; :fd-output :fd-input :string-output :string-input
+  (kind :string-output)   ; :fd-output :fd-input :string-output :string-input :measure
   (fd -1)
   (buffer nil)            ; output: a string (fd: fixed size; string stream: growing)
   (fill 0)                ; output: characters used in BUFFER
@@ -100,6 +100,7 @@
                  (setq buffer bigger)))
              (setf (char buffer n) char)
              (setf (stream-fill stream) (+ n 1))))
+          ((eq kind :measure) (measure-output stream 1))
           (t (error 'simple-error :format-control "~S is not an output stream"
                                   :format-arguments (list stream))))
     (if (char= char #\Newline)
@@ -134,6 +135,7 @@ buffer, the column is updated once."
              (dotimes (k (- end start))
                (setf (char buffer (+ fill k)) (char string (+ start k))))
              (setf (stream-fill stream) needed)))
+          ((eq kind :measure) (measure-output stream (- end start)))
           (t (dotimes (k (- end start)) (put-char (char string (+ start k)) stream))
              (return-from put-string string)))
     ;; the column after the text
@@ -146,6 +148,14 @@ buffer, the column is updated once."
                    (return)))
             (setq i (- i 1))))
     string))
+
+(defun measure-output (stream n)
+  "A :measure stream (the pretty printer's) only counts; past its limit (kept in END)
+it stops the printing by a throw."
+  (let ((fill (+ (stream-fill stream) n)))
+    (setf (stream-fill stream) fill)
+    (when (> fill (stream-end stream))
+      (throw 'measure-overflow nil))))
 
 (defun write-char (char &optional stream)
   (put-char char (output-stream stream)))
