@@ -35,7 +35,8 @@ def register(sub) -> None:
                    help="bound on linear memory and on the GC heap, each (0: none; default 4096)")
     p.add_argument("--fuel-limit", metavar="UNITS", type=int,
                    help="a deterministic wasmtime fuel budget per call instead of the time bound")
-    p.add_argument("--no-cache", action="store_true", help="do not use the native code cache")
+    p.add_argument("--no-cache", action="store_true",
+                   help="do not use the native code cache (build/native-cache, or $WASMBOOT_CACHE_DIR)")
     p.set_defaults(handler=handle, parser=p)
 
 
