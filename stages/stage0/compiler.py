@@ -13,7 +13,7 @@ from .data import (Cons, NIL, T, Symbol, MV, UNBOUND, LString, LVector, Char, cl
                    lisp_list, list_items, FIXNUM_MAX, FIXNUM_MIN)
 from .conditions import (BlockReturn, GoSignal, ThrowSignal, LispError, lisp_error,
                          type_error, to_condition)
-from .templates import Binds, make, expr, mark_const, mark_src
+from .templates import Binds, make, make_expr, expr, mark_const, mark_src
 
 S = cl
 QUOTE, FUNCTION, LAMBDA, DECLARE, SPECIAL = S("QUOTE"), S("FUNCTION"), S("LAMBDA"), S("DECLARE"), S("SPECIAL")
@@ -316,12 +316,9 @@ def comp_local_call(depth, idx, argforms, sc, mv):
 def _call_template(fsrc, args, b, mv):
     ops = ", ".join(b.operand(a) for a in args)
     if mv:
-        return make(f"_f = lambda e: {fsrc}({ops})", b)
-    return make(f"""def _f(e):
-    v = {fsrc}({ops})
-    if v.__class__ is MV:
-        return v[0] if v else NIL
-    return v""", b)
+        return make_expr(f"{fsrc}({ops})", b)
+    t = b.temp()
+    return make_expr(f"(({t}[0] if {t} else NIL) if ({t} := {fsrc}({ops})).__class__ is MV else {t})", b)
 
 
 def comp_global_call(sym, argforms, sc, mv):
@@ -409,7 +406,7 @@ def sf_if(x, sc, mv):
     else_ = comp(args[2], sc, mv) if len(args) == 3 else const(NIL)
     b = Binds()
     t = test(b)
-    return make(f"_f = lambda e: {b.operand(then)} if {t} else {b.operand(else_)}", b)
+    return make_expr(f"({b.operand(then)} if {t} else {b.operand(else_)})", b)
 
 
 @special_form("AND")
@@ -423,7 +420,7 @@ def sf_and(x, sc, mv):
     last = comp(args[-1], sc, mv)
     b = Binds()
     conds = " and ".join(f"({t(b)})" for t in tests)
-    return make(f"_f = lambda e: {b.operand(last)} if {conds} else NIL", b)
+    return make_expr(f"({b.operand(last)} if {conds} else NIL)", b)
 
 
 @special_form("OR")
@@ -436,13 +433,14 @@ def sf_or(x, sc, mv):
     firsts = [comp(a, sc) for a in args[:-1]]
     last = comp(args[-1], sc, mv)
     b = Binds()
-    lines = ["def _f(e):"]
+    src = b.operand(last)
+    parts = []
     for f in firsts:
-        lines.append(f"    v = {b.operand(f)}")
-        lines.append("    if v is not NIL:")
-        lines.append("        return v")
-    lines.append(f"    return {b.operand(last)}")
-    return make("\n".join(lines), b)
+        t = b.temp()
+        parts.append((t, b.operand(f)))
+    for t, fs in reversed(parts):
+        src = f"({t} if ({t} := {fs}) is not NIL else {src})"
+    return make_expr(src, b)
 
 
 # A test is compiled to a "test spec": a function of a Binds that returns the source of
@@ -472,7 +470,7 @@ def comp_test(form, sc):
 def test_closure(spec):
     b = Binds()
     src = spec(b)
-    return make(f"_f = lambda e: {src}", b)
+    return make_expr(f"({src})", b)
 
 
 def _test(name):
@@ -537,8 +535,8 @@ def _t_eql(args, sc):
     bc = comp(b_, sc)
 
     def spec(b):
-        x = b.name(None) + "_"
-        y = b.name(None) + "_"
+        x = b.temp()
+        y = b.temp()
         return (f"((({x} := {b.operand(ac)}) is ({y} := {b.operand(bc)})) or "
                 f"({x}.__class__ is int and {y}.__class__ is int and {x} == {y}))")
     return spec
@@ -580,14 +578,14 @@ def _int_cmp_test(pyop, name):
             k = args[1]
 
             def speck(b):
-                x = b.name(None) + "_"
+                x = b.temp()
                 return (f"({x} {pyop} {k} if ({x} := {b.operand(ac)}).__class__ is int "
                         f"else {_slow_test(name, f'{x}, {k}', b)})")
             return speck
 
         def spec(b):
-            x = b.name(None) + "_"
-            y = b.name(None) + "_"
+            x = b.temp()
+            y = b.temp()
             return (f"({x} {pyop} {y} if (({x} := {b.operand(ac)}).__class__ is int) & "
                     f"(({y} := {b.operand(bc)}).__class__ is int) else {_slow_test(name, f'{x}, {y}', b)})")
         return spec
@@ -605,7 +603,7 @@ def _t_endp(args, sc):
         return None
 
     def spec(b):
-        x = b.name(None) + "_"
+        x = b.temp()
         return (f"(False if ({x} := {b.operand(c)}).__class__ is Cons "
                 f"else {_slow_test('ENDP', x, b)})")
     return spec
@@ -618,7 +616,7 @@ def _t_zerop(args, sc):
         return None
 
     def spec(b):
-        x = b.name(None) + "_"
+        x = b.temp()
         return (f"({x} == 0 if ({x} := {b.operand(c)}).__class__ is int "
                 f"else {_slow_test('ZEROP', x, b)})")
     return spec
@@ -632,8 +630,8 @@ def _char_test(pyop, name):
         bc = comp(args[1], sc)
 
         def spec(b):
-            x = b.name(None) + "_"
-            y = b.name(None) + "_"
+            x = b.temp()
+            y = b.temp()
             return (f"({x}.code {pyop} {y}.code if (({x} := {b.operand(ac)}).__class__ is Char) & "
                     f"(({y} := {b.operand(bc)}).__class__ is Char) else {_slow_test(name, f'{x}, {y}', b)})")
         return spec
@@ -736,7 +734,7 @@ def sf_let(x, sc, mv):
         b = Binds()
         bs = b.name(body)
         items = "".join(", " + b.operand(i) for i in inits)
-        return make(f"_f = lambda e: {bs}([e{items}])", b)
+        return make_expr(f"{bs}([e{items}])", b)
     dsyms = [s for s, _ in dyn]
     dinits = [i for _, i in dyn]
     # Evaluate all inits in order (lexical and special interleaved as written).
@@ -788,10 +786,10 @@ def sf_letstar(x, sc, mv):
     size = nsc.size
     if len(inits) <= 4:
         b = Binds()
-        lines = ["def _f(e):", f"    ne = [e{', None' * (size - 1)}]"]
+        lines = ["def _f(e0):", f"    e = [e0{', None' * (size - 1)}]"]
         for init, i in inits:
-            lines.append(f"    ne[{i}] = {b.operand(init).replace('e[', 'ne[').replace('(e)', '(ne)')}")
-        lines.append(f"    return {b.name(body)}(ne)")
+            lines.append(f"    e[{i}] = {b.operand(init)}")
+        lines.append(f"    return {b.name(body)}(e)")
         return make("\n".join(lines), b)
 
     def lets(e):
@@ -1104,63 +1102,21 @@ def comp_lambda(ll, body, sc, name=None, destructuring=False):
     size = nsc.size
     if L.simple:
         n = len(L.req)
-        if n == 0:
-            def mk0(e):
-                def f():
-                    try:
-                        return body_c([e])
-                    except Exception as ex:
-                        _note(ex, lname)
-                        raise
-                f.lisp_name = name
-                return f
-            return mk0
-        if n == 1:
-            def mk1(e):
-                def f(a):
-                    try:
-                        return body_c([e, a])
-                    except Exception as ex:
-                        _note(ex, lname)
-                        raise
-                f.lisp_name = name
-                return f
-            return mk1
-        if n == 2:
-            def mk2(e):
-                def f(a, b):
-                    try:
-                        return body_c([e, a, b])
-                    except Exception as ex:
-                        _note(ex, lname)
-                        raise
-                f.lisp_name = name
-                return f
-            return mk2
-        if n == 3:
-            def mk3(e):
-                def f(a, b, c):
-                    try:
-                        return body_c([e, a, b, c])
-                    except Exception as ex:
-                        _note(ex, lname)
-                        raise
-                f.lisp_name = name
-                return f
-            return mk3
-
-        def mkn(e):
-            def f(*args):
-                if len(args) != n:
-                    lisp_error("invalid number of arguments: ~D", len(args), ctype="PROGRAM-ERROR")
-                try:
-                    return body_c([e, *args])
-                except Exception as ex:
-                    _note(ex, lname)
-                    raise
-            f.lisp_name = name
-            return f
-        return mkn
+        b = Binds()
+        params = ", ".join(f"a{i}" for i in range(n))
+        frame = "".join(f", a{i}" for i in range(n))
+        body_src = b.operand(body_c)
+        kn, kname, kerr = b.name(_note), b.name(name), b.name(lname)
+        return make(f"""def _f(penv):
+    def f({params}):
+        e = [penv{frame}]
+        try:
+            return {body_src}
+        except Exception as ex:
+            {kn}(ex, {kerr})
+            raise
+    f.lisp_name = {kname}
+    return f""", b)
     spec_binds = L.specials
 
     def mkg(e):

@@ -5,7 +5,9 @@ Each builder gets the argument closures and returns a closure made from a templa
 handles the common types; everything else goes to the type-checking builtin."""
 from .data import cl, sys, mkchar, _chars as CHARS
 from .compiler import INLINE
-from .templates import Binds, make
+import re
+
+from .templates import Binds, make, make_expr
 
 
 def inline(name, nargs):
@@ -28,18 +30,22 @@ def _slow(b, name):
 
 
 def unary(name, fast_cond, fast_value, slow_name=None):
-    """(name x): fast_value if fast_cond else the builtin; conditions use `x`."""
+    """(name x): fast_value if fast_cond else the builtin. In the templates `x` stands
+    for the operand's value (a temporary)."""
     def build(a):
         b = Binds()
         src = b.operand(a)
+        t = b.temp()
         slow = _slow(b, slow_name or name)
-        return make(f"""def _f(e):
-    x = {src}
-    if {fast_cond}:
-        return {fast_value}
-    return {slow}(x)""", b)
+        cond = _X.sub(t, fast_cond)
+        value = _X.sub(t, fast_value)
+        # the first mention of x in cond binds the temporary
+        cond = cond.replace(t, f"({t} := {src})", 1) if t in cond else f"(({t} := {src}) is {t}) and ({cond})"
+        return make_expr(f"({value} if {cond} else {slow}({t}))", b)
     inline(name, 1)(build)
 
+
+_X = re.compile(r"\bx\b")
 
 unary("CAR", "x.__class__ is Cons", "x.car")
 unary("FIRST", "x.__class__ is Cons", "x.car", "CAR")
@@ -52,13 +58,26 @@ unary("CAAR", "x.__class__ is Cons and x.car.__class__ is Cons", "x.car.car")
 unary("CDAR", "x.__class__ is Cons and x.car.__class__ is Cons", "x.car.cdr")
 unary("1+", "x.__class__ is int and x < FMAX", "x + 1")
 unary("1-", "x.__class__ is int and x > FMIN", "x - 1")
-unary("NULL", "True", "T if x is NIL else NIL")
-unary("NOT", "True", "T if x is NIL else NIL")
-unary("CONSP", "True", "T if x.__class__ is Cons else NIL")
-unary("ATOM", "True", "NIL if x.__class__ is Cons else T")
-unary("SYMBOLP", "True", "T if x.__class__ is Symbol else NIL")
-unary("ZEROP", "x.__class__ is int", "T if x == 0 else NIL")
+unary("ZEROP", "x.__class__ is int", "(T if x == 0 else NIL)")
 unary("ENDP", "x.__class__ is Cons", "NIL")
+unary("CHAR-CODE", "x.__class__ is Char", "x.code")
+
+
+def pred(name, test):
+    def build(a):
+        b = Binds()
+        return make_expr(f"(T if {test.format(b.operand(a))} else NIL)", b)
+    inline(name, 1)(build)
+
+
+pred("NULL", "{0} is NIL")
+pred("NOT", "{0} is NIL")
+pred("CONSP", "{0}.__class__ is Cons")
+pred("ATOM", "{0}.__class__ is not Cons")
+pred("SYMBOLP", "{0}.__class__ is Symbol")
+pred("STRINGP", "{0}.__class__ is LString")
+pred("INTEGERP", "{0}.__class__ is int")
+pred("CHARACTERP", "{0}.__class__ is Char")
 
 
 @inline("LENGTH", 1)
@@ -77,24 +96,19 @@ def i_length(a):
         return len(x.items) if x.fp is None else x.fp
     return {slow}(x)""", b)
 
-unary("CHAR-CODE", "x.__class__ is Char", "x.code")
-
 
 @inline("CONS", 2)
 def i_cons(a, b_):
     b = Binds()
-    return make(f"_f = lambda e: Cons({b.operand(a)}, {b.operand(b_)})", b)
+    return make_expr(f"Cons({b.operand(a)}, {b.operand(b_)})", b)
 
 
 def _eql(a, b_):
     b = Binds()
     x, y = b.operand(a), b.operand(b_)
-    return make(f"""def _f(e):
-    x = {x}
-    y = {y}
-    if x is y or (x.__class__ is int and y.__class__ is int and x == y):
-        return T
-    return NIL""", b)
+    t0, t1 = b.temp(), b.temp()
+    return make_expr(f"(T if ({t0} := {x}) is ({t1} := {y}) or ({t0}.__class__ is int and "
+                     f"{t1}.__class__ is int and {t0} == {t1}) else NIL)", b)
 
 
 inline("EQ", 2)(_eql)
@@ -105,19 +119,13 @@ def binary_int(name, op, check_range):
     def build(a, b_):
         b = Binds()
         x, y = b.operand(a), b.operand(b_)
+        t0, t1, t2 = b.temp(), b.temp(), b.temp()
         slow = _slow(b, name)
+        both = f"(({t0} := {x}).__class__ is int) & (({t1} := {y}).__class__ is int)"
         if check_range:
-            fast = f"""        r = x {op} y
-        if FMIN <= r <= FMAX:
-            return r"""
-        else:
-            fast = f"""        return T if x {op} y else NIL"""
-        return make(f"""def _f(e):
-    x = {x}
-    y = {y}
-    if x.__class__ is int and y.__class__ is int:
-{fast}
-    return {slow}(x, y)""", b)
+            return make_expr(f"({t2} if {both} and FMIN <= ({t2} := {t0} {op} {t1}) <= FMAX "
+                             f"else {slow}({t0}, {t1}))", b)
+        return make_expr(f"((T if {t0} {op} {t1} else NIL) if {both} else {slow}({t0}, {t1}))", b)
     inline(name, 2)(build)
 
 
@@ -132,13 +140,11 @@ def _vref(name):
     def build(a, b_):
         b = Binds()
         v, i = b.operand(a), b.operand(b_)
+        t0, t1 = b.temp(), b.temp()
         slow = _slow(b, name)
-        return make(f"""def _f(e):
-    v = {v}
-    i = {i}
-    if v.__class__ is LVector and i.__class__ is int and 0 <= i < len(v.items):
-        return v.items[i]
-    return {slow}(v, i)""", b)
+        return make_expr(f"({t0}.items[{t1}] if (({t0} := {v}).__class__ is LVector) & "
+                         f"(({t1} := {i}).__class__ is int) and 0 <= {t1} < len({t0}.items) "
+                         f"else {slow}({t0}, {t1}))", b)
     inline(name, 2)(build)
 
 
@@ -209,12 +215,10 @@ def struct_accessor_call(sym, args):
     stype, idx = info
     b = Binds()
     x = b.operand(args[0])
+    t = b.temp()
     ks, kt, kf = b.name(sym), b.name(stype), b.name(f)
-    return make(f"""def _f(e):
-    x = {x}
-    if x.__class__ is Struct and x.stype is {kt} and {ks}.function is {kf}:
-        return x.vals[{idx}]
-    return {ks}.function(x)""", b)
+    return make_expr(f"({t}.vals[{idx}] if ({t} := {x}).__class__ is Struct and {t}.stype is {kt} "
+                     f"and {ks}.function is {kf} else {ks}.function({t}))", b)
 
 
 @inline("%STRUCT-SET", 4)
