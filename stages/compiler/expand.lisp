@@ -259,6 +259,12 @@ returns the fall-through form (ecase)."
             cond-clauses))
     (list 'let (list (list k keyform)) (cons 'cond (nreverse cond-clauses)))))
 
+(define-expander ccase (keyform &rest clauses)
+  (funcall (standard-macro-function 'ecase) (list* 'ecase keyform clauses)))
+
+(define-expander ctypecase (keyform &rest clauses)
+  (expand-typecase keyform clauses t))
+
 (define-expander typecase (keyform &rest clauses)
   (expand-typecase keyform clauses nil))
 
@@ -488,6 +494,47 @@ incf, push ... expand a place that is a call of a user's macro. The compiler bin
   (if (and pairs (null (cddr pairs)))
       (expand-setf-pair (car pairs) (cadr pairs))
       (cons 'progn (loop for (p v) on pairs by #'cddr collect (expand-setf-pair p v)))))
+
+(define-expander psetf (&rest pairs)
+  ;; all subforms and values evaluated left to right, then all stores
+  (let ((bindings '()) (stores '()))
+    (loop for (place value) on pairs by #'cddr
+          do (multiple-value-bind (temps vals store store-form) (place-expansion place)
+               (setq bindings (append bindings (mapcar #'list temps vals)
+                                      (list (list store value))))
+               (push store-form stores)))
+    (list 'let* bindings (cons 'progn (nreverse stores)) nil)))
+
+(define-expander shiftf (&rest places-and-value)
+  (let* ((places (butlast places-and-value))
+         (value (car (last places-and-value)))
+         (bindings '()) (accesses '()) (stores '()) (store-vars '()))
+    (dolist (place places)
+      (multiple-value-bind (temps vals store store-form access) (place-expansion place)
+        (setq bindings (append bindings (mapcar #'list temps vals)))
+        (push access accesses) (push store store-vars) (push store-form stores)))
+    (setq accesses (nreverse accesses) store-vars (nreverse store-vars) stores (nreverse stores))
+    (let ((result (temp "OLD")))
+      (list 'let* (append bindings
+                          (list (list result (car accesses)))
+                          (mapcar #'list store-vars (append (cdr accesses) (list value))))
+            (cons 'progn stores)
+            result))))
+
+(define-expander rotatef (&rest places)
+  (if (null places)
+      nil
+      (let ((bindings '()) (accesses '()) (stores '()) (store-vars '()))
+        (dolist (place places)
+          (multiple-value-bind (temps vals store store-form access) (place-expansion place)
+            (setq bindings (append bindings (mapcar #'list temps vals)))
+            (push access accesses) (push store store-vars) (push store-form stores)))
+        (setq accesses (nreverse accesses) store-vars (nreverse store-vars)
+              stores (nreverse stores))
+        (list 'let* (append bindings
+                            (mapcar #'list store-vars (append (cdr accesses) (list (car accesses)))))
+              (cons 'progn stores)
+              nil))))
 
 (define-expander psetq (&rest pairs)
   (when (oddp (length pairs)) (expander-error "odd number of arguments to psetq"))
@@ -1070,6 +1117,8 @@ symbols (wasmboot-runtime::error) denote the CL names."
            (loop-emit (list 'when (list '>= i (list 'length v)) (list 'go *loop-end-tag*)))
            (loop-emit (loop-assign var (list 'aref v i)))
            (loop-step (list 'setq i (list '1+ i)))))
+        ((loop-kw-p kw "BEING")
+         (loop-parse-hash-iteration var))
         ((loop-kw-p kw "=")
          (let ((init (loop-pop)))
            (loop-bind-pattern var)
@@ -1081,6 +1130,33 @@ symbols (wasmboot-runtime::error) denote the CL names."
          (push kw *loop-tokens*)
          (loop-parse-arithmetic var))
         (t (expander-error "loop: unknown for clause keyword ~S" kw))))))
+
+(defun loop-parse-hash-iteration (var)
+  "for VAR being the hash-keys|hash-values of TABLE [using (hash-value|hash-key V)]:
+the entries are taken (in the table's order) into a list of (key . value) first."
+  (when (loop-kw-p (loop-peek) "THE" "EACH") (loop-pop))
+  (let* ((what (loop-pop))
+         (keys-p (loop-kw-p what "HASH-KEY" "HASH-KEYS"))
+         (table (progn (unless (loop-kw-p (loop-pop) "OF" "IN")
+                         (expander-error "loop: expected OF after ~S" what))
+                       (loop-pop)))
+         (other (when (loop-kw-p (loop-peek) "USING")
+                  (loop-pop)
+                  (cadr (loop-pop))))
+         (l (temp "ENTRIES")) (k (temp "KEY")) (v (temp "VALUE")) (acc (temp "ACC")))
+    (unless (or keys-p (loop-kw-p what "HASH-VALUE" "HASH-VALUES"))
+      (expander-error "loop: unsupported iteration BEING ~S" what))
+    (loop-bind l (list 'let (list (list acc nil))
+                       (list 'maphash (list 'lambda (list k v)
+                                            (list 'setq acc (list 'cons (list 'cons k v) acc)))
+                             table)
+                       (list 'nreverse acc)))
+    (loop-bind-pattern var)
+    (when other (loop-bind other nil))
+    (loop-emit (list 'when (list 'endp l) (list 'go *loop-end-tag*)))
+    (loop-emit (loop-assign var (list (if keys-p 'caar 'cdar) l)))
+    (when other (loop-emit (list 'setq other (list (if keys-p 'cdar 'caar) l))))
+    (loop-step (list 'setq l (list 'cdr l)))))
 
 (defun loop-parse-arithmetic (var)
   (let ((start 0) (limit nil) (limit-kind nil) (by 1) (down nil))
@@ -1252,16 +1328,27 @@ symbols (wasmboot-runtime::error) denote the CL names."
         (loop while *loop-tokens* do (loop-parse-clause))
         (when *loop-first-var*
           (loop-step (list 'setq *loop-first-var* nil)))
-        (list 'block *loop-name*
-              (list 'let* *loop-bindings*
-                    (append (list 'tagbody)
-                            *loop-initially*
-                            (list top)
-                            *loop-iteration*
-                            *loop-steps*
-                            (list (list 'go top) *loop-end-tag*)
-                            *loop-finally*
-                            (list (list 'return-from *loop-name* *loop-result*))))))))
+        (let ((body (list 'let* *loop-bindings*
+                          (append (list 'tagbody)
+                                  *loop-initially*
+                                  (list top)
+                                  *loop-iteration*
+                                  *loop-steps*
+                                  (list (list 'go top) *loop-end-tag*)
+                                  *loop-finally*
+                                  (list (list 'return-from *loop-name* *loop-result*))))))
+          (list 'block *loop-name*
+                (if (tree-has-symbol-named clauses "LOOP-FINISH")
+                    ;; (loop-finish) in the body goes to the epilogue
+                    (list 'macrolet (list (list 'loop-finish '()
+                                                (list 'quote (list 'go *loop-end-tag*))))
+                          body)
+                    body))))))
+
+(defun tree-has-symbol-named (tree name)
+  (cond ((consp tree) (or (tree-has-symbol-named (car tree) name)
+                          (tree-has-symbol-named (cdr tree) name)))
+        (t (named-p tree name))))
 
 ;;; ------------------------------------------------------------------------------
 ;;; Runtime library condition types (stages/runtime-lib/conditions.lisp defines the

@@ -1,5 +1,5 @@
 ;;;; format: destinations nil (a new string), t (*standard-output*), a stream, or a
-;;;; string with a fill pointer; directives ~a ~s ~d ~b ~o ~x ~r (radix only) ~c ~p
+;;;; string with a fill pointer; directives ~a ~s ~w ~d ~b ~o ~x ~r (radix only) ~c ~p
 ;;;; ~% ~& ~| ~~ ~newline ~* ~t ~? ~( ~) ~{ ~} ~^ ~[ ~; ~] with prefix parameters
 ;;;; (numbers, 'c, v, #) and the : and @ modifiers (column padding for ~a ~s ~d ...,
 ;;;; ~@d signs, ~:d commas, ~:[ ~@[ ~:{ ~@{ ~:@{ ...).
@@ -153,6 +153,8 @@ where SEPARATORS lists the ~; of this level as (tilde-index after-index colon)."
             (cond
               ((char= d #\A) (format-object stream (if args (pop args) (missing-argument control tilde)) params colon at nil))
               ((char= d #\S) (format-object stream (if args (pop args) (missing-argument control tilde)) params colon at t))
+              ((char= d #\W)
+               (output-object (if args (pop args) (missing-argument control tilde)) stream 0))
               ((char= d #\D) (format-integer stream (if args (pop args) (missing-argument control tilde)) 10 params colon at))
               ((char= d #\X) (format-integer stream (if args (pop args) (missing-argument control tilde)) 16 params colon at))
               ((char= d #\B) (format-integer stream (if args (pop args) (missing-argument control tilde)) 2 params colon at))

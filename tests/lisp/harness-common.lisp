@@ -5,6 +5,10 @@
 
 (in-package "WASMBOOT-COMPILER")
 
+;; expansions may bind CL names locally (loop's macrolet of loop-finish), which SBCL's
+;; package locks forbid and the subset allows
+(sb-ext:unlock-package "COMMON-LISP")
+
 (defvar *oracle-package* "EXPAND-ORACLE")
 (defvar *subject-package* "EXPAND-SUBJECT")
 (defvar *prepare-subject* #'expand-fully

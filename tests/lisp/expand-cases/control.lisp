@@ -56,3 +56,5 @@
 (nth-value 0 (floor 7 2))
 (nth-value 2 (values 1 2))
 (let ((n 1)) (nth-value n (floor 7 2)))
+(ccase 2 (1 'a) (2 'b))
+(ctypecase "s" (string 'str) (symbol 'sym))

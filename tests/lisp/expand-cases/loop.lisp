@@ -73,3 +73,8 @@
 (loop for x in '(1 2 3 4 5) collect x into l when (= x 3) return l)
 (loop for x = 0 then (1+ x) repeat 3 collect x)
 (loop for x in '("a" "b") append (list x) into l finally (return l))
+(let ((h (make-hash-table))) (setf (gethash 'a h) 1 (gethash 'b h) 2) (sort (loop for k being the hash-keys of h collect k) #'string< :key #'symbol-name))
+(let ((h (make-hash-table))) (setf (gethash 'a h) 1 (gethash 'b h) 2) (sort (loop for v being the hash-values of h sum v into s finally (return (list s))) #'<))
+(let ((h (make-hash-table))) (setf (gethash 'a h) 1 (gethash 'b h) 2) (sort (loop for k being each hash-key in h using (hash-value v) collect (cons k v)) #'< :key #'cdr))
+(loop for x in '(1 2 3 4) do (when (= x 3) (loop-finish)) collect x)
+(loop for x in '(1 2 3) collect x into l finally (return (reverse l)) do (when (= x 2) (loop-finish)))

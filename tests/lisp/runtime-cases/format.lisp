@@ -64,3 +64,4 @@
 (format nil "~s" (list 1 (list 2 (vector 3 "x")) "y"))
 (handler-case (format nil "~q" 1) (error () 'format-error))
 (format nil "~a and ~a" 'a)
+(list (format nil "~w" "x") (let ((*print-escape* nil)) (format nil "~w" "x")))
