@@ -38,7 +38,8 @@ class Stage1Recipe:
     load: tuple[str, ...] = ()          # stage0: module lists (or files) of the compiler to load
     entry: str = ""                     # stage0: the Lisp function, (entry inputs output :results-path r)
     argv: tuple[str, ...] = ()          # command: {output} {results} {sources} are substituted
-    inputs: tuple[str, ...] = ()        # further files stage 1 depends on (stage0 / command)
+    inputs: tuple[str, ...] = ()        # further files stage 1 depends on: files, module
+                                        # lists (*.txt, with the files they name), globs
 
 
 @dataclass(frozen=True)

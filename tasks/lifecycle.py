@@ -21,7 +21,7 @@ from pathlib import Path
 
 from doit.tools import config_changed
 
-from runtime import WasmModule
+from runtime import WasmModule, traps
 from runtime.cache import NativeCodeCache
 from runtime.engine import get_engine
 from runtime.imports import check_boundary
@@ -67,7 +67,7 @@ def tasks(cfg: StagesConfig, layout: Layout, n: int) -> list[dict]:
         try:
             result = cache.load_or_compile(get_engine(r.interruption), data)
         except wasmtime.WasmtimeError as e:
-            raise StepFailed(2, f"{wasm}: invalid WebAssembly: {str(e).splitlines()[0]}") from None
+            raise StepFailed(2, f"{wasm}: invalid WebAssembly: {traps.one_line(str(e))}") from None
         write_json(rec["compile"], {"state": "Compiled", "sha256": loaded["sha256"],
                                     "native_code": str(result.path) if result.path else None,
                                     "engine": signature.engine_fingerprint(cfg)})

@@ -13,7 +13,6 @@ from __future__ import annotations
 import functools
 import json
 import re
-import sys
 import time
 import traceback
 from typing import Callable
@@ -52,11 +51,7 @@ def stage_action(layout: Layout, task_name: str) -> Callable:
             t0 = time.perf_counter()
             try:
                 result = fn(*args, **kwargs)
-            except StepFailed as e:
-                print(f"error: [exit {e.code}] {e.message}", file=sys.stderr)
-                return failed(e.code, e.message, e.detail)
-            except RuntimeFailure as e:
-                print(f"error: [exit {e.code}] {e.message}", file=sys.stderr)
+            except (StepFailed, RuntimeFailure) as e:  # doit prints the message
                 return failed(e.code, e.message, e.detail)
             except (KeyboardInterrupt, SystemExit):
                 raise

@@ -25,22 +25,29 @@ from .layout import Layout
 from .outcome import StepFailed, stage_action
 
 
+def _expand(item: str) -> list[str]:
+    """A file; a module list (*.txt: the list and the files it names); or a glob."""
+    if any(c in item for c in "*?["):
+        return sorted(p.as_posix() for p in Path().glob(item) if p.is_file())
+    out = [item]
+    if item.endswith(".txt"):
+        base = PurePosixPath(item).parent
+        try:
+            lines = Path(item).read_text(encoding="utf-8").splitlines()
+        except OSError:
+            return out  # the task reports the missing file
+        out += [str(base / l.strip()) for l in lines if l.strip() and not l.strip().startswith("#")]
+    return out
+
+
 def _inputs(cfg: StagesConfig) -> list[str]:
+    """Every file stage 1 is made from: the sources, [stage1] inputs and what stage 0 loads."""
     r = cfg.stage1
     if r.method == "wasm":
         return [r.path]
-    deps = [m.path for m in cfg.sources] + list(r.inputs)
-    if r.method == "stage0":
-        for item in r.load:
-            deps.append(item)
-            if item.endswith(".txt"):  # a module list: its files are inputs too
-                base = PurePosixPath(item).parent
-                try:
-                    lines = Path(item).read_text(encoding="utf-8").splitlines()
-                except OSError:
-                    continue  # the task reports the missing file
-                deps += [str(base / l.strip()) for l in lines
-                         if l.strip() and not l.strip().startswith("#")]
+    deps = [m.path for m in cfg.sources]
+    for item in list(r.inputs) + list(r.load):
+        deps += _expand(item)
     return list(dict.fromkeys(deps))
 
 

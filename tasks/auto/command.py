@@ -1,0 +1,192 @@
+"""`doit auto [TASK...]`: bring the selected tasks up to date, then rebuild them whenever
+one of their sources changes, until Ctrl-C (exit code 130).
+
+    doit auto                      the DOIT_CONFIG "auto_tasks" (our rule set: Stage 2 and
+                                   its report), else the dodo file's default tasks
+    doit auto stage2:report        any tasks, as with `doit run`
+    doit auto --clear              clear the screen before each cycle's block
+
+The loop: build (build.py) -> derive what to watch (watchset.py) and watch it
+(watcher.py) -> wait for a batch of changes (coalesce.py) -> drop paths whose file did
+not really change since the build that used it -> build again. Builds run on this (the
+main) thread, so they never overlap: whatever changes during a build waits, merged into
+one batch, for the next cycle.
+"""
+from __future__ import annotations
+
+import os
+import signal
+import sys
+import time
+
+from doit.cmd_base import DoitCmdBase, tasks_and_deps_iter
+from doit.cmd_run import Run
+
+from .build import Builder, CycleResult
+from .coalesce import Coalescer
+from .ignore import IgnoreRules
+from .printer import Change, Printer, rel
+from .watcher import Watcher
+from .watchset import WatchSet
+
+EXIT_INTERRUPTED = 130   # the shell's code for a process ended by SIGINT
+GRACE = 1.0              # seconds a renamed-away source may take to come back
+
+opt_clear = {"name": "clear", "long": "clear", "type": bool, "default": False,
+             "help": "clear the screen before each cycle's report"}
+opt_debounce = {"name": "debounce", "long": "debounce", "type": float, "default": 0.2,
+                "help": "seconds without events that end a burst of changes [default: %(default)s]"}
+
+
+def _run_options() -> tuple:
+    # doit run's options; task output is captured (verbosity 0) unless asked for
+    return tuple(dict(o, default=0) if o["name"] == "verbosity" else o for o in Run.cmd_options)
+
+
+def _sig(path: str):
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_mtime_ns, st.st_size, st.st_ino)
+
+
+class Auto(DoitCmdBase):
+    name = "auto"
+    doc_purpose = "rebuild the selected tasks whenever their sources change (Ctrl-C stops)"
+    doc_usage = "[TASK ...]"
+    doc_description = (
+        "Brings the selected tasks up to date, watches the files they depend on (and the\n"
+        "files the dodo file reads while loading), and reruns what is out of date after\n"
+        "each change. With no TASK: DOIT_CONFIG['auto_tasks'], else the default tasks.")
+    execute_tasks = True
+    cmd_options = _run_options() + (opt_clear, opt_debounce)
+
+    def __init__(self, task_loader=None, cmds=None, **kwargs) -> None:
+        super().__init__(task_loader, cmds=cmds, **kwargs)
+        self._cmds = cmds
+        self.interrupted = False
+        self.watcher: Watcher | None = None
+        self.builder: Builder | None = None
+
+    # Not DoitCmdBase.execute: every cycle loads the dodo file afresh (build.py).
+    def execute(self, params, args):
+        previous = signal.getsignal(signal.SIGINT)
+        signal.signal(signal.SIGINT, self._on_sigint)
+        try:
+            return self._loop(params, args)
+        except KeyboardInterrupt:
+            return self._stop()
+        finally:
+            if self.watcher is not None:
+                self.watcher.stop()
+            signal.signal(signal.SIGINT, previous if not self.interrupted else signal.SIG_IGN)
+
+    def _on_sigint(self, signum, frame):
+        # the first Ctrl-C stops; further ones must not interrupt the cleanup
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        self.interrupted = True
+        raise KeyboardInterrupt
+
+    def _stop(self) -> int:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        removed = self.builder.removed_on_interrupt if self.builder else []
+        extra = f"; removed the unfinished target(s) {' '.join(rel(p) for p in removed)}" if removed else ""
+        sys.stdout.flush()
+        sys.stderr.write(f"doit auto: interrupted{extra}\n")
+        sys.stderr.flush()
+        return EXIT_INTERRUPTED
+
+    def _build(self) -> CycleResult:
+        r = self.builder.build()
+        if self.interrupted:  # a reporter may have turned the KeyboardInterrupt into an exit
+            raise KeyboardInterrupt
+        return r
+
+    def _loop(self, params, args) -> int:
+        self.builder = Builder(self.loader, self.config, params, args, self._cmds, self.bin_name)
+        printer = Printer(sys.stdout, clear=bool(params.get("clear")))
+        coalescer = Coalescer(quiet=max(0.01, float(params.get("debounce") or 0.2)))
+        sigs: dict[str, tuple | None] = {}
+
+        t0, start_ns = time.perf_counter(), time.time_ns()
+        r = self._build()
+        if r.bad_selection or (r.load_error and not r.reads):
+            sys.stderr.write(f"doit auto: {r.load_error}\n")
+            return 3
+        ws = self._watchset(r, WatchSet.empty())
+        self.watcher = Watcher(IgnoreRules(r.dep_file), coalescer)
+        missing = self.watcher.update(ws)
+        self.watcher.start()
+        self._record(ws, sigs, start_ns, coalescer)
+        note = f"watching {len(self.watcher.watched())} directories (Ctrl-C stops)"
+        if missing:
+            note += "; missing: " + " ".join(rel(d) for d in missing)
+        printer.show(printer.block(None, r, time.perf_counter() - t0, note=note))
+
+        while True:
+            changes = self._changes(coalescer.take(), sigs, coalescer)
+            if not changes:
+                continue
+            t0, start_ns = time.perf_counter(), time.time_ns()
+            r = self._build()
+            ws = self._watchset(r, ws)
+            missing = self.watcher.update(ws)
+            self._record(ws, sigs, start_ns, coalescer)
+            note = ("not watched (missing): " + " ".join(rel(d) for d in missing)) if missing else ""
+            printer.show(printer.block(changes, r, time.perf_counter() - t0,
+                                       self._still_needed(changes, r), note))
+
+    def _watchset(self, r: CycleResult, previous: WatchSet) -> WatchSet:
+        extra = set(r.reads)
+        ns = getattr(self.loader, "namespace", None) or {}
+        if ns.get("__file__"):
+            extra.add(os.path.abspath(ns["__file__"]))
+        more = r.config.get("auto_watch") or []
+        extra.update(os.path.abspath(p) for p in ([more] if isinstance(more, str) else more))
+        ws = WatchSet.of(r.tasks, r.selected, extra)
+        # a graph that did not load: keep watching what was watched, plus what it read
+        return ws if r.tasks is not None and r.selected is not None else previous.merged(ws)
+
+    @staticmethod
+    def _record(ws: WatchSet, sigs: dict, start_ns: int, coalescer: Coalescer) -> None:
+        """Remember the state of newly watched files; one modified since the build began
+        (edited during the build, before it was watched) is queued for the next cycle."""
+        for p in ws.files:
+            if p in sigs:
+                continue
+            s = _sig(p)
+            if s is not None and s[0] > start_ns:
+                coalescer.add(p)
+            else:
+                sigs[p] = s
+
+    @staticmethod
+    def _changes(batch: list[str], sigs: dict, coalescer: Coalescer) -> list[Change]:
+        seen = dict.fromkeys(batch)
+        # A backup-and-rename save removes the file for a moment: give a known file that
+        # is missing a grace period to come back before calling it deleted.
+        if any(sigs.get(p) is not None and not os.path.exists(p) for p in seen):
+            seen.update(dict.fromkeys(coalescer.take(timeout=GRACE)))
+        changes = []
+        for p in seen:
+            now, before = _sig(p), sigs.get(p)
+            if (p in sigs and now == before) or (now is None and before is None):
+                continue  # nothing new since the last build, or a file that came and went
+            sigs[p] = now
+            kind = "deleted" if now is None else ("added" if before is None else "changed")
+            changes.append(Change(p, kind))
+        return changes
+
+    @staticmethod
+    def _still_needed(changes: list[Change], r: CycleResult) -> dict[str, list[str]]:
+        gone = {c.path for c in changes if c.kind == "deleted"}
+        if not gone or not r.tasks or not r.selected:
+            return {}
+        out: dict[str, list[str]] = {}
+        for t in tasks_and_deps_iter(r.tasks, r.selected):
+            for p in t.file_dep:
+                ap = os.path.abspath(p)
+                if ap in gone:
+                    out.setdefault(ap, []).append(t.name)
+        return out
