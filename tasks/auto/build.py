@@ -159,7 +159,9 @@ class Builder:
         self.cmds, self.bin_name = cmds, bin_name
         self.removed_on_interrupt: list[str] = []
 
-    def build(self) -> CycleResult:
+    def build(self, interrupted=lambda: False) -> CycleResult:
+        """One cycle. `interrupted()` says whether a Ctrl-C arrived: a reporter may turn
+        the KeyboardInterrupt into a SystemExit, the cleanup must happen all the same."""
         r = CycleResult()
         out = io.StringIO()
         tracing = _TracingLoader(self.loader, r.reads, out)
@@ -170,8 +172,7 @@ class Builder:
             code = run.execute(_copy(self.params), list(self.args))
             r.code = int(code or 0)
         except KeyboardInterrupt:
-            if run.recorder is not None and run.recorder.in_flight is not None:
-                self.removed_on_interrupt = _remove_targets(run.recorder.in_flight)
+            self._cleanup(run)
             raise
         except SystemExit as e:  # the dodo file gave up loading, or its reporter's exit code
             code = e.code if isinstance(e.code, int) else (0 if e.code is None else 2)
@@ -184,6 +185,9 @@ class Builder:
             r.code, r.load_error = 3, str(e).strip().splitlines()[0]
         except Exception as e:  # a broken dodo file must not stop the watcher
             r.code, r.load_error = 3, f"{type(e).__name__}: {e}"
+        if interrupted():
+            self._cleanup(run)
+            raise KeyboardInterrupt
         r.seconds = time.perf_counter() - t0
         r.config = tracing.doit_config
         rec = run.recorder
@@ -201,6 +205,11 @@ class Builder:
                 if view is not None:
                     r.reports_after[p] = view
         return r
+
+    def _cleanup(self, run: _CycleRun) -> None:
+        if run.recorder is not None and run.recorder.in_flight is not None:
+            self.removed_on_interrupt = _remove_targets(run.recorder.in_flight)
+            run.recorder.in_flight = None
 
 
 def _last_line(text: str) -> str:

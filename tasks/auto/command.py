@@ -98,10 +98,7 @@ class Auto(DoitCmdBase):
         return EXIT_INTERRUPTED
 
     def _build(self) -> CycleResult:
-        r = self.builder.build()
-        if self.interrupted:  # a reporter may have turned the KeyboardInterrupt into an exit
-            raise KeyboardInterrupt
-        return r
+        return self.builder.build(lambda: self.interrupted)
 
     def _loop(self, params, args) -> int:
         self.builder = Builder(self.loader, self.config, params, args, self._cmds, self.bin_name)
