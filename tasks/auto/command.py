@@ -51,6 +51,20 @@ def _sig(path: str):
     return (st.st_mtime_ns, st.st_size, st.st_ino)
 
 
+def _own_files(paths, roots: list[str]) -> list[str]:
+    """The files under the project (or the dodo file's directory), not those of installed
+    packages that happened to be read while the dodo file imported them."""
+    libs = {os.path.abspath(p) for p in sys.path if "site-packages" in p or "dist-packages" in p}
+    libs |= {os.path.abspath(os.path.dirname(os.__file__))}
+    out = []
+    for p in paths:
+        if any(p == lib or p.startswith(lib + os.sep) for lib in libs):
+            continue
+        if any(p.startswith(root + os.sep) for root in roots):
+            out.append(p)
+    return out
+
+
 class Auto(DoitCmdBase):
     name = "auto"
     doc_purpose = "rebuild the selected tasks whenever their sources change (Ctrl-C stops)"
@@ -101,6 +115,9 @@ class Auto(DoitCmdBase):
         return self.builder.build(lambda: self.interrupted)
 
     def _loop(self, params, args) -> int:
+        for key in ("dodoFile", "cwdPath"):  # each cycle reloads from the project directory
+            if params.get(key):
+                params[key] = os.path.abspath(params[key])
         self.builder = Builder(self.loader, self.config, params, args, self._cmds, self.bin_name)
         printer = Printer(sys.stdout, clear=bool(params.get("clear")))
         coalescer = Coalescer(quiet=max(0.01, float(params.get("debounce") or 0.2)))
@@ -111,6 +128,9 @@ class Auto(DoitCmdBase):
         if r.bad_selection or (r.load_error and not r.reads):
             sys.stderr.write(f"doit auto: {r.load_error}\n")
             return 3
+        ns = getattr(self.loader, "namespace", None) or {}
+        if ns.get("__file__") and params.get("dodoFile"):
+            params["dodoFile"] = os.path.abspath(ns["__file__"])  # found by --seek-file
         ws = self._watchset(r, WatchSet.empty())
         self.watcher = Watcher(IgnoreRules(r.dep_file), coalescer)
         missing = self.watcher.update(ws)
@@ -135,13 +155,15 @@ class Auto(DoitCmdBase):
                                        self._still_needed(changes, r), note))
 
     def _watchset(self, r: CycleResult, previous: WatchSet) -> WatchSet:
-        extra = set(r.reads)
         ns = getattr(self.loader, "namespace", None) or {}
-        if ns.get("__file__"):
-            extra.add(os.path.abspath(ns["__file__"]))
+        dodo = os.path.abspath(ns["__file__"]) if ns.get("__file__") else None
+        extra = set(_own_files(r.reads, [os.getcwd()] + ([os.path.dirname(dodo)] if dodo else [])))
+        if dodo:
+            extra.add(dodo)
         more = r.config.get("auto_watch") or []
-        extra.update(os.path.abspath(p) for p in ([more] if isinstance(more, str) else more))
-        ws = WatchSet.of(r.tasks, r.selected, extra)
+        more = [os.path.abspath(p) for p in ([more] if isinstance(more, str) else more)]
+        extra.update(p for p in more if not os.path.isdir(p))
+        ws = WatchSet.of(r.tasks, r.selected, extra, {p for p in more if os.path.isdir(p)})
         # a graph that did not load: keep watching what was watched, plus what it read
         return ws if r.tasks is not None and r.selected is not None else previous.merged(ws)
 

@@ -4,7 +4,8 @@
              the files some task makes (targets are outputs, never triggers), plus the
              files the dodo file read while loading (its configuration), the dodo file
              itself and DOIT_CONFIG["auto_watch"] entries
-    dirs     the directories holding those files (watched, not recursively); a file
+    dirs     the directories holding those files (watched, not recursively)
+    sources  the directories of the file_deps (and auto_watch directories): a file
              *created* there starts a cycle too, so a new source that the configuration
              includes (e.g. by a glob) is picked up by the reload
     targets  every target of every task: never a trigger, even when created
@@ -24,6 +25,7 @@ from doit.cmd_base import tasks_and_deps_iter
 class WatchSet:
     files: frozenset[str]
     dirs: frozenset[str]
+    sources: frozenset[str]
     targets: frozenset[str]
 
     def wants(self, path: str, created: bool) -> bool:
@@ -31,20 +33,21 @@ class WatchSet:
             return False
         if path in self.files:
             return True
-        return created and os.path.dirname(path) in self.dirs
+        return created and os.path.dirname(path) in self.sources
 
     def merged(self, other: "WatchSet") -> "WatchSet":
         return WatchSet(self.files | other.files, self.dirs | other.dirs,
-                        self.targets | other.targets)
+                        self.sources | other.sources, self.targets | other.targets)
 
     @classmethod
     def empty(cls) -> "WatchSet":
-        return cls(frozenset(), frozenset(), frozenset())
+        return cls(frozenset(), frozenset(), frozenset(), frozenset())
 
     @classmethod
-    def of(cls, tasks: dict | None, selected: list[str] | None, extra: set[str]) -> "WatchSet":
+    def of(cls, tasks: dict | None, selected: list[str] | None, extra: set[str],
+           extra_dirs: set[str] = frozenset()) -> "WatchSet":
         """From doit's Task objects (by name) and the selected task names; `extra` are
-        absolute paths of further files or directories to watch."""
+        absolute paths of further files to watch, `extra_dirs` further source dirs."""
         targets: set[str] = set()
         deps: set[str] = set()
         if tasks:
@@ -52,8 +55,8 @@ class WatchSet:
                 targets.update(os.path.abspath(p) for p in t.targets)
             for t in tasks_and_deps_iter(tasks, [s for s in selected or [] if s in tasks]):
                 deps.update(os.path.abspath(p) for p in t.file_dep)
-        files = {p for p in deps | set(extra) if p not in targets}
-        dirs = {p for p in files if os.path.isdir(p)}
-        files -= dirs
-        dirs |= {os.path.dirname(p) for p in files}
-        return cls(frozenset(files), frozenset(dirs), frozenset(targets))
+        deps -= targets
+        sources = {os.path.dirname(p) for p in deps} | set(extra_dirs)
+        files = deps | {p for p in extra if p not in targets}
+        dirs = sources | {os.path.dirname(p) for p in files}
+        return cls(frozenset(files), frozenset(dirs), frozenset(sources), frozenset(targets))
