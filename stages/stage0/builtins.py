@@ -2378,49 +2378,29 @@ def check_hash(h):
 @defun("GETHASH", mv=True)
 def gethash(key, h, default=NIL):
     check_hash(h)
-    if h.equal:
-        e = h.d.get(_hkey(h, key))
-        if e is None:
-            return MV((default, NIL))
-        return MV((e[1], T))
-    v = h.d.get(key, _MISSING)
-    if v is _MISSING:
+    i = h.d.get(_hkey(h, key) if h.equal else key)
+    if i is None:
         return MV((default, NIL))
-    return MV((v, T))
-
-
-_MISSING = object()
+    return MV((h.vals[i], T))
 
 
 @sysfun("%PUTHASH")
 def puthash(key, h, *rest):
     v = rest[-1]
     check_hash(h)
-    if h.equal:
-        hk = _hkey(h, key)
-        e = h.d.get(hk)
-        if e is None:
-            h.d[hk] = [key, v]
-        else:
-            e[1] = v
-    else:
-        h.d[key] = v
+    h.put(_hkey(h, key) if h.equal else key, key, v)
     return v
 
 
 @defun("REMHASH")
 def remhash(key, h):
     check_hash(h)
-    hk = _hkey(h, key)
-    if hk in h.d:
-        del h.d[hk]
-        return T
-    return NIL
+    return truth(h.remove(_hkey(h, key)))
 
 
 @defun("CLRHASH")
 def clrhash(h):
-    check_hash(h).d.clear()
+    check_hash(h).clear()
     return h
 
 
@@ -2435,9 +2415,7 @@ def hash_table_test(h):
 
 
 def hash_items(h):
-    if h.equal:
-        return [(e[0], e[1]) for e in list(h.d.values())]
-    return list(h.d.items())
+    return h.items()
 
 
 @defun("MAPHASH")

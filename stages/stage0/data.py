@@ -182,14 +182,55 @@ class Struct:
 
 
 class HashTable:
-    """Insertion-ordered hash table. For EQUAL tables the dict key is a hashable
-    structural image of the Lisp key and the stored entry keeps the original key."""
-    __slots__ = ("test", "d", "equal")
+    """A hash table iterating like SBCL's: entries live in slots in insertion order; a
+    removed entry frees its slot and the most recently freed slot is reused first.
+    `d` maps the lookup key (the object itself, or for EQUAL/EQUALP tables a hashable
+    structural image of it) to the slot index."""
+    __slots__ = ("test", "d", "equal", "keys", "vals", "free")
 
     def __init__(self, test):
-        self.test = test          # Symbol EQ / EQL / EQUAL
+        self.test = test          # Symbol EQ / EQL / EQUAL / EQUALP
         self.d = {}
         self.equal = test.name in ("EQUAL", "EQUALP")
+        self.keys = []
+        self.vals = []
+        self.free = []
+
+    def put(self, hk, key, value):
+        i = self.d.get(hk)
+        if i is not None:
+            self.vals[i] = value
+            return
+        if self.free:
+            i = self.free.pop()
+            self.keys[i] = key
+            self.vals[i] = value
+        else:
+            i = len(self.keys)
+            self.keys.append(key)
+            self.vals.append(value)
+        self.d[hk] = i
+
+    def remove(self, hk):
+        i = self.d.pop(hk, None)
+        if i is None:
+            return False
+        self.keys[i] = _FREE
+        self.vals[i] = None
+        self.free.append(i)
+        return True
+
+    def clear(self):
+        self.d.clear()
+        self.keys = []
+        self.vals = []
+        self.free = []
+
+    def items(self):
+        return [(k, v) for k, v in zip(self.keys, self.vals) if k is not _FREE]
+
+
+_FREE = object()
 
 
 def equal_key(x):

@@ -191,16 +191,22 @@ def i_vpe(a, b_):
     if c is LString:
         buf = v.buf
         fp = v.fp
-        if buf is not None and fp is not None and fp == len(buf) and x.__class__ is Char:
-            buf.append(x.c)
+        if buf is not None and fp is not None and x.__class__ is Char:
+            if fp == len(buf):
+                buf.append(x.c)
+            else:
+                buf[fp] = x.c
             v.s = None
             v.fp = fp + 1
             return fp
     elif c is LVector:
         items = v.items
         fp = v.fp
-        if fp is not None and fp == len(items) and v.eltype is None:
-            items.append(x)
+        if fp is not None and v.eltype is None:
+            if fp == len(items):
+                items.append(x)
+            else:
+                items[fp] = x
             v.fp = fp + 1
             return fp
     return {slow}(x, v)""", b)
@@ -237,3 +243,48 @@ def i_struct_set(o, n, i, v):
         o.vals[{idx}] = v
         return v
     return {slow}(o, {kn}, {idx}, v)""", b)
+
+
+@inline("%ASET", 3)
+def i_aset(a, b_, c):
+    b = Binds()
+    v, i, x = b.operand(a), b.operand(b_), b.operand(c)
+    slow = _slow(b, "%ASET")
+    return make(f"""def _f(e):
+    v = {v}
+    i = {i}
+    x = {x}
+    if i.__class__ is int and i >= 0:
+        c = v.__class__
+        if c is LVector:
+            if v.eltype is None and i < len(v.items):
+                v.items[i] = x
+                return x
+        elif c is LString and x.__class__ is Char:
+            buf = v.buf
+            if buf is not None and i < len(buf):
+                buf[i] = x.c
+                v.s = None
+                return x
+    return {slow}(v, i, x)""", b)
+
+
+@inline("MEMBER", 2)
+def i_member(a, b_):
+    b = Binds()
+    x, l = b.operand(a), b.operand(b_)
+    return make(f"""def _f(e):
+    x = {x}
+    l = {l}
+    if x.__class__ is int:
+        while l.__class__ is Cons:
+            y = l.car
+            if y is x or (y.__class__ is int and y == x):
+                return l
+            l = l.cdr
+    else:
+        while l.__class__ is Cons:
+            if l.car is x:
+                return l
+            l = l.cdr
+    return NIL""", b)

@@ -81,6 +81,7 @@ EVAL_CASES = {
     "apply-funcall": ("(princ (list (apply #'+ 1 2 '(3 4)) (funcall 'list 1 2) (apply (lambda (&rest r) r) nil)))", "(10 (1 2) NIL)"),
     "string-output": ("(princ (with-output-to-string (s) (write-string \"ab\" s) (write-char #\\c s) (format s \"~d\" 1)))", "abc1"),
     "hash-equal-order": ("(let ((h (make-hash-table :test 'equal))) (setf (gethash \"b\" h) 1 (gethash \"a\" h) 2 (gethash '(1 2) h) 3) (let (r) (maphash (lambda (k v) (push (list k v) r)) h) (prin1 (list (nreverse r) (gethash (list 1 2) h) (gethash \"a\" h)))))", "(((\"b\" 1) (\"a\" 2) ((1 2) 3)) 3 2)"),
+    "hash-order-after-remhash": ("(let ((h (make-hash-table)) (r nil)) (dotimes (i 6) (setf (gethash i h) i)) (remhash 0 h) (remhash 4 h) (setf (gethash 11 h) 1 (gethash 12 h) 1 (gethash 13 h) 1) (maphash (lambda (k v) (push k r)) h) (princ (nreverse r)))", "(12 1 2 3 11 5 13)"),
     "packages": ("(defpackage \"P1\" (:use \"COMMON-LISP\") (:export \"F\")) (in-package \"P1\") (defun f () :p1) (in-package \"COMMON-LISP-USER\") (prin1 (list (p1:f) 'p1::g (symbol-package 'p1:f) (intern \"Q\" \"P1\")))", "(:P1 P1::G #<PACKAGE \"P1\"> P1::Q)"),
 }
 
