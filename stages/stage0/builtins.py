@@ -2813,7 +2813,7 @@ for _v, _val in (("*PRINT-PRETTY*", T), ("*PRINT-ESCAPE*", T), ("*PRINT-READABLY
                  ("*PRINT-CIRCLE*", NIL), ("*PRINT-LENGTH*", NIL), ("*PRINT-LEVEL*", NIL),
                  ("*READ-BASE*", 10), ("*READ-EVAL*", T), ("*PRINT-RIGHT-MARGIN*", NIL),
                  ("*PRINT-GENSYM*", T), ("*PRINT-ARRAY*", T), ("*PRINT-LINES*", NIL),
-                 ("*PRINT-MISER-WIDTH*", 40), ("*BREAK-ON-SIGNALS*", NIL), ("*DEBUGGER-HOOK*", NIL),
+                 ("*PRINT-MISER-WIDTH*", NIL), ("*BREAK-ON-SIGNALS*", NIL), ("*DEBUGGER-HOOK*", NIL),
                  ("*LOAD-PATHNAME*", NIL), ("*LOAD-TRUENAME*", NIL), ("*COMPILE-FILE-PATHNAME*", NIL),
                  ("*COMPILE-FILE-TRUENAME*", NIL), ("*READ-SUPPRESS*", NIL)):
     S(_v).value = _val

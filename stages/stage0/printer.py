@@ -12,7 +12,6 @@ from .data import (Cons, NIL, Symbol, Char, LString, LVector, Struct, HashTable,
                    KEYWORD, PACKAGES, cl)
 
 MARGIN = 80
-MISER_WIDTH = 40
 
 QUOTE = cl("QUOTE")
 FUNCTION = cl("FUNCTION")
@@ -114,18 +113,32 @@ def atom_text(x, escape):
 
 
 # -- layout tree -------------------------------------------------------------------
-# A node is either a str (atom text) or a Block(prefix, items, suffix).
+# A node is either a str (atom text) or a Block(prefix, items, suffix, style):
+#   "fill":   data lists and vectors: as many elements per line as fit;
+#   "call":   a list headed by a function/macro name: continuation lines under the
+#             first argument (or under the name's column + 1 if the first argument
+#             itself had to go to the next line), as SBCL's pprint-fun-call;
+#   "struct": #S(NAME :SLOT value ...): one slot per line when it does not fit;
+#   "pair":   ":SLOT value" inside a structure, never broken between key and value.
 class Block:
-    __slots__ = ("prefix", "items", "suffix", "width")
+    __slots__ = ("prefix", "items", "suffix", "width", "style")
 
-    def __init__(self, prefix, items, suffix):
+    def __init__(self, prefix, items, suffix, style="fill"):
         self.prefix = prefix
         self.items = items
         self.suffix = suffix
+        self.style = style
         w = len(prefix) + len(suffix) + max(0, len(items) - 1)
         for it in items:
             w += it.width if it.__class__ is Block else len(it)
         self.width = w
+
+
+def _fbound(sym):
+    f = sym.function
+    if f is not None and f.__class__.__name__ != "UndefinedFunction":
+        return True
+    return sym.macro is not None or sym.special_form is not None
 
 
 def build(x, escape, depth=0):
@@ -135,6 +148,7 @@ def build(x, escape, depth=0):
             return _prefixed("'", build(x.cdr.car, escape, depth + 1))
         if x.car is FUNCTION and x.cdr.__class__ is Cons and x.cdr.cdr is NIL:
             return _prefixed("#'", build(x.cdr.car, escape, depth + 1))
+        style = "call" if x.car.__class__ is Symbol and _fbound(x.car) else "fill"
         items = []
         seen = 0
         while x.__class__ is Cons:
@@ -144,17 +158,16 @@ def build(x, escape, depth=0):
             if seen > 1000000:
                 break
         if x is not NIL:
-            items.append(".")
-            items.append(build(x, escape, depth + 1))
-        return Block("(", items, ")")
+            items.append(_prefixed(". ", build(x, escape, depth + 1)))
+        return Block("(", items, ")", style)
     if t is LVector:
         return Block("#(", [build(e, escape, depth + 1) for e in x.active()], ")")
     if t is Struct:
         items = [symbol_text(x.stype.name, escape)]
         for name, v in zip(x.stype.slots, x.vals):
-            items.append(":" + (symbol_name_escaped(name.name) if escape else name.name))
-            items.append(build(v, escape, depth + 1))
-        return Block("#S(", items, ")")
+            key = ":" + (symbol_name_escaped(name.name) if escape else name.name)
+            items.append(Block("", [key, build(v, escape, depth + 1)], "", "pair"))
+        return Block("#S(", items, ")", "struct")
     return atom_text(x, escape)
 
 
@@ -164,8 +177,12 @@ def symbol_text(s, escape):
 
 def _prefixed(p, node):
     if node.__class__ is Block:
-        return Block(p + node.prefix, node.items, node.suffix)
+        return Block(p + node.prefix, node.items, node.suffix, node.style)
     return p + node
+
+
+def _w(node):
+    return node.width if node.__class__ is Block else len(node)
 
 
 def layout(node, col, out):
@@ -177,28 +194,41 @@ def layout(node, col, out):
             return len(node) - i - 1, True
         return col + len(node), False
     start = col
+    if col + node.width <= MARGIN:
+        flat = []
+        _flat(node, flat)
+        text = "".join(flat)
+        out.append(text)
+        return col + len(text), False
     out.append(node.prefix)
     col += len(node.prefix)
     indent = col
     items = node.items
     n = len(items)
-    miser = start >= MARGIN - MISER_WIDTH and start + node.width > MARGIN
+    style = node.style
     broke_any = False
     prev_broke = False
+    if style == "pair":
+        col, b1 = layout(items[0], col, out)
+        out.append(" ")
+        col, b2 = layout(items[1], col + 1, out)
+        return col, b1 or b2
     for i, it in enumerate(items):
         if i > 0:
-            w = it.width if it.__class__ is Block else len(it)
-            if i == n - 1:
-                w += len(node.suffix)
+            w = _w(it) + (len(node.suffix) if i == n - 1 else 1)
+            if style == "struct":
+                brk = True  # linear: the block does not fit, so every slot breaks
             else:
-                w += 1  # the separator space belongs to this section
-            if prev_broke or miser or col + 1 + w > MARGIN:
+                brk = prev_broke or col + 1 + w > MARGIN
+            if brk:
                 out.append("\n" + " " * indent)
                 col = indent
                 broke_any = True
             else:
                 out.append(" ")
                 col += 1
+            if style == "call" and i == 1:
+                indent = col  # (pprint-indent :current 0) after the function name
         col, prev_broke = layout(it, col, out)
         if prev_broke:
             broke_any = True

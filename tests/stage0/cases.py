@@ -94,6 +94,10 @@ PRINT_CASES = {
     "chars": ("(prin1 (list #\\Space #\\Newline #\\Tab (code-char 0) (code-char 127) (code-char 955)))", "(#\\  #\\Newline #\\Tab #\\Nul #\\Rubout #\\GREEK_SMALL_LETTER_LAMDA)"),
     "long-list-wraps": ("(print (loop for i below 40 collect i))", "\n(0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24 25 26 27 28\n 29 30 31 32 33 34 35 36 37 38 39) "),
     "nested-wrap": ("(print (list (loop for i below 30 collect (* i 1000)) 'x))", "\n((0 1000 2000 3000 4000 5000 6000 7000 8000 9000 10000 11000 12000 13000 14000\n  15000 16000 17000 18000 19000 20000 21000 22000 23000 24000 25000 26000 27000\n  28000 29000)\n X) "),
+    "function-call-layout": ("(print (list 'list 1 2 (list 'cons 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa 'bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb) 3))", "\n(LIST 1 2\n      (CONS AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\n            BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB)\n      3) "),
+    "call-first-arg-too-long": ("(print (list 'car (loop for i from 1 to 30 collect i) 'x))", "\n(CAR\n (1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24 25 26 27 28 29\n  30)\n X) "),
+    "struct-layout": ("(defstruct pt xxxxxxxxxxxxxxx yyyyyyyyyyyyyyyyyyy zzzzzzzzzzzzzzzzzzzz) (print (make-pt :xxxxxxxxxxxxxxx (loop for i below 10 collect i) :yyyyyyyyyyyyyyyyyyy \"hello world this is long\" :zzzzzzzzzzzzzzzzzzzz 'sym))", "\n#S(PT\n   :XXXXXXXXXXXXXXX (0 1 2 3 4 5 6 7 8 9)\n   :YYYYYYYYYYYYYYYYYYY \"hello world this is long\"\n   :ZZZZZZZZZZZZZZZZZZZZ SYM) "),
+    "dotted-tail-layout": ("(print '(a b c . dddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddd))", "\n(A B C\n . DDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDD) "),
     "terpri-fresh-line": ("(princ 1) (fresh-line) (fresh-line) (princ 2) (terpri)", "1\n2\n"),
 }
 
