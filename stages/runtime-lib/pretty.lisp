@@ -5,7 +5,8 @@
 ;;;; lines; miser style, one element per line, only if *print-miser-width* is set: SBCL
 ;;;; scripts run with it nil), and a
 ;;;; list headed by a function name indents its continuation lines under its first
-;;;; argument. Lists headed by special operators and macros (code) are printed as data.
+;;;; argument; forms of code (if, let, defun, when, cond, loop ...) take SBCL's layouts
+;;;; for them, mandatory line breaks included (the "code layouts" below).
 ;;;; Widths are measured by printing flat into a counting stream that stops at the
 ;;;; margin, so nothing is allocated and nothing is measured past 80 columns.
 
@@ -16,8 +17,7 @@
 (defvar *measure-stream* (%make-stream :kind :measure))
 
 (defun pp-line-length ()
-  "The last usable column plus one: SBCL fills lines to at most margin - 1 characters."
-  (- (or *print-right-margin* 80) 1))
+  (or *print-right-margin* 80))
 
 (defun flat-width (object limit)
   "The width of OBJECT printed flat, or LIMIT + 1 when it is wider than LIMIT."
@@ -54,12 +54,16 @@
     "WITH-INPUT-FROM-STRING" "WITH-OPEN-FILE" "WITH-OUTPUT-TO-STRING")
   "COMMON-LISP special operators and macros: heads of code, not of function calls.")
 
+(defun cl-operator-p (symbol)
+  (and (eq (symbol-package symbol) (find-package "COMMON-LISP"))
+       (member (symbol-name symbol) *cl-operator-names* :test #'string=)))
+
 (defun function-call-head-p (list)
-  "True when LIST starts with the name of a function (not a CL operator or macro)."
+  "True when LIST starts with the name of a function, macro or special operator (SBCL
+lays such calls out with continuation lines under the first argument)."
   (let ((head (car list)))
-    (and (symbolp head) head (not (keywordp head)) (fboundp head)
-         (not (and (eq (symbol-package head) (find-package "COMMON-LISP"))
-                   (member (symbol-name head) *cl-operator-names* :test #'string=))))))
+    (and (symbolp head) head (not (keywordp head))
+         (or (fboundp head) (cl-operator-p head)))))
 
 (defun pp-object (object stream depth suffix)
   "Print OBJECT, breaking lines where SBCL would. SUFFIX: the width of the closing
@@ -79,6 +83,8 @@ brackets that follow OBJECT directly."
            (pp-object (cadr list) stream depth suffix))
           ((not (null (cdr (last list))))
            (let ((*pp-flat* t)) (output-object list stream depth)))
+          ((code-layout-entries list)
+           (pp-run-block stream (code-layout-entries list) list depth suffix))
           (t (pp-elements list "(" stream depth suffix (function-call-head-p list))))))
 
 (defun pp-element (x stream depth suffix)
@@ -98,21 +104,221 @@ brackets that follow OBJECT directly."
       (when (null elements) (return))
       (let* ((x (car elements))
              (last (null (cdr elements)))
-             (x-suffix (if last (+ suffix 1) 0)))
+             ;; what follows the element up to the next possible break: the closing
+             ;; brackets after the last one, the separating space after the others
+             (x-suffix (if last (+ suffix 1) 1)))
         (when (and *print-length* (>= count *print-length*))
           (write-string (if (= count 0) "..." " ...") stream)
           (return))
         (when (> count 0)
+          ;; the section after the break: the element and the space after it, or the
+          ;; closing brackets after the last element
           (let ((room (- (pp-line-length) (stream-column stream) 1 x-suffix)))
             (if (or miser previous-broke (> (flat-width x room) room))
                 (pp-newline stream indent)
                 (put-char #\Space stream))))
+        (when (and call-p (= count 1) (not miser))
+          ;; continuation lines of a function call go under its first argument
+          (setq indent (stream-column stream)))
         (let ((before *pp-breaks*))
           (pp-element x stream depth x-suffix)
           (setq previous-broke (/= before *pp-breaks*)))
-        (when (and call-p (= count 0) (not miser))
-          ;; continuation lines of a function call go under its first argument
-          (setq indent (+ (stream-column stream) 1)))
         (setq count (+ count 1))
         (setq elements (cdr elements)))))
   (put-char #\) stream))
+;;; Code layouts. A layout is a list of entries, as SBCL's pprint formatters write them:
+;;;   (:o x)        print x (laid out in turn)       (:sp)     a space
+;;;   (:b kind)     a space, or a line break when kind :fill / :linear / :mandatory says so
+;;;   (:ib n)       indent continuation lines n columns past the block's start
+;;;   (:ic n)       indent them n columns past the current column
+;;;   (:blk x es)   a nested block "(...)" for the list x with entries es
+;;; :fill breaks when the next section does not fit or the previous one took several
+;;; lines; :linear breaks when the block does not fit on the line; :mandatory always.
+
+(defvar *block-like-operators*
+  '("WHEN" "UNLESS" "DOLIST" "DOTIMES" "BLOCK" "RETURN-FROM" "UNWIND-PROTECT" "CATCH"
+    "CASE" "ECASE" "CCASE" "TYPECASE" "ETYPECASE" "CTYPECASE" "LAMBDA" "WITH-OPEN-FILE"
+    "WITH-OUTPUT-TO-STRING" "WITH-INPUT-FROM-STRING" "EVAL-WHEN"))
+
+(defvar *loop-clause-keywords*
+  '("FOR" "AS" "WITH" "DO" "DOING" "COLLECT" "COLLECTING" "APPEND" "APPENDING" "NCONC"
+    "NCONCING" "SUM" "SUMMING" "COUNT" "COUNTING" "MAXIMIZE" "MAXIMIZING" "MINIMIZE"
+    "MINIMIZING" "WHEN" "IF" "UNLESS" "WHILE" "UNTIL" "ALWAYS" "NEVER" "THEREIS" "FINALLY"
+    "INITIALLY" "REPEAT" "RETURN" "NAMED" "ELSE" "END"))
+
+(defun code-operator (list)
+  "The name of the CL operator heading LIST when SBCL has a layout for it, else nil."
+  (let ((head (car list)))
+    (and (symbolp head) head (eq (symbol-package head) (find-package "COMMON-LISP"))
+         (symbol-name head))))
+
+(defun name-in (name names) (and name (member name names :test #'string=)))
+
+(defun body-entries (forms kind)
+  "(:b KIND) before the first form, (:b :linear) before the others."
+  (let ((entries '()) (first t))
+    (dolist (x forms)
+      (push (list :b (if first kind :linear)) entries)
+      (push (list :o x) entries)
+      (setq first nil))
+    (nreverse entries)))
+
+(defun linear-list-entries (list)
+  "A block whose elements are separated by linear breaks."
+  (let ((entries '()) (first t))
+    (dolist (x list)
+      (unless first (push (list :b :linear) entries))
+      (push (list :o x) entries)
+      (setq first nil))
+    (nreverse entries)))
+
+(defun list-entry (x)
+  "An element SBCL prints as a list even when empty: () rather than NIL."
+  (if (null x) (list :blk nil nil) (list :o x)))
+
+(defun empty-list-position-p (list index)
+  "True when element INDEX of the code form LIST prints as () when it is nil."
+  (let ((name (code-operator list)))
+    (and name
+         (if (name-in name '("DEFUN" "DEFMACRO"))
+             (= index 2)
+             (and (= index 1)
+                  (name-in name '("LAMBDA" "DESTRUCTURING-BIND" "DOLIST" "DOTIMES" "LET"
+                                  "LET*" "FLET" "LABELS" "MACROLET")))))))
+
+(defun flet-definition-entries (def)
+  (if (and (consp def) (consp (cdr def)) (null (cdr (last def))))
+      (append (list (list :o (car def)) (list :sp) (list-entry (cadr def)) (list :ib 1))
+              (body-entries (cddr def) :mandatory))
+      (list (list :o def))))
+
+(defun code-layout-entries (list)
+  "The entries of SBCL's layout for the form LIST, or nil when it is printed as data
+or as a function call."
+  (let* ((name (and (null (cdr (last list))) (code-operator list)))
+         (n (if name (length list) 0))
+         (op (list :o (car list))))
+    (cond
+      ((null name) nil)
+      ((and (string= name "IF") (>= n 3))
+       (append (list op (list :sp) (list :ic 0) (list :o (cadr list)))
+               (mapcan (lambda (x) (list (list :b :mandatory) (list :o x))) (cddr list))))
+      ((and (name-in name '("LET" "LET*")) (>= n 2) (listp (cadr list)))
+       (append (list op (list :sp)
+                     (list :blk (cadr list)
+                           (let ((entries '()) (first t))
+                             (dolist (b (cadr list) (nreverse entries))
+                               (unless first (push (list :b :linear) entries))
+                               (push (if (consp b) (list :blk b (linear-list-entries b)) (list :o b))
+                                     entries)
+                               (setq first nil))))
+                     (list :ib 1))
+               (body-entries (cddr list) :mandatory)))
+      ((and (name-in name '("FLET" "LABELS" "MACROLET")) (>= n 2) (listp (cadr list)))
+       (append (list op (list :sp)
+                     (list :blk (cadr list)
+                           (let ((entries '()) (first t))
+                             (dolist (d (cadr list) (nreverse entries))
+                               (unless first (push (list :b :linear) entries))
+                               (push (list :blk d (flet-definition-entries d)) entries)
+                               (setq first nil))))
+                     (list :ib 1))
+               (body-entries (cddr list) :mandatory)))
+      ((and (name-in name '("DEFUN" "DEFMACRO")) (>= n 3))
+       (append (list op (list :sp) (list :ic 0) (list :o (cadr list)) (list :b :fill)
+                     (list-entry (caddr list)) (list :ib 1))
+               (body-entries (cdddr list) :linear)))
+      ((and (name-in name '("MULTIPLE-VALUE-BIND" "DESTRUCTURING-BIND")) (>= n 3))
+       (append (list op (list :ib 3) (list :b :fill)
+                     (if (string= name "DESTRUCTURING-BIND") (list-entry (cadr list))
+                         (list :o (cadr list)))
+                     (list :b :linear)
+                     (list :o (caddr list)) (list :ib 1))
+               (body-entries (cdddr list) :linear)))
+      ((and (name-in name *block-like-operators*) (>= n 2))
+       (append (list op (list :ib 3) (list :b :fill)
+                     (if (empty-list-position-p list 1) (list-entry (cadr list)) (list :o (cadr list)))
+                     (list :ib 1))
+               (body-entries (cddr list) :linear)))
+      ((name-in name '("PROGN" "COND" "LOCALLY"))
+       (cons op (body-entries (cdr list) :linear)))
+      ((and (string= name "LOOP") (loop-layout-p list))
+       (let ((entries (list (list :o (cadr list)) (list :ic 0) (list :sp) op)))
+         (dolist (x (cddr list))
+           (push (if (and (symbolp x) (name-in (symbol-name x) *loop-clause-keywords*))
+                     (list :b :mandatory)
+                     (list :sp))
+                 entries)
+           (push (list :o x) entries))
+         (nreverse entries)))
+      (t nil))))
+
+(defun loop-layout-p (list)
+  (and (consp (cdr list)) (symbolp (cadr list))
+       (some (lambda (x) (and (symbolp x) (name-in (symbol-name x) *loop-clause-keywords*)))
+             (cddr list))))
+
+(defun mandatory-layout-p (list)
+  "True when the layout of LIST has a mandatory line break: it never fits on a line."
+  (let ((entries (code-layout-entries list)))
+    (and entries (entries-mandatory-p entries))))
+
+(defun entries-mandatory-p (entries)
+  (dolist (e entries nil)
+    (when (or (and (eq (car e) :b) (eq (cadr e) :mandatory))
+              (and (eq (car e) :blk) (entries-mandatory-p (caddr e))))
+      (return t))))
+
+(defun entry-width (e limit)
+  "Flat width of an entry, or more than LIMIT."
+  (cond ((eq (car e) :o) (flat-width (cadr e) limit))
+        ((eq (car e) :blk) (flat-width (cadr e) limit))
+        ((eq (car e) :sp) 1)
+        (t 0)))
+
+(defun section-fits-p (entries stream suffix)
+  "Whether the section from a break to the next break of the same block (or the
+block's end and SUFFIX) fits after the current column."
+  (let ((room (- (pp-line-length) (stream-column stream) 1))
+        (width 0))
+    (loop
+      (when (null entries)
+        (return (<= (+ width 1 suffix) room)))
+      (let ((e (car entries)))
+        (when (eq (car e) :b) (return (<= (+ width 1) room)))
+        (setq width (+ width (entry-width e (- room width))))
+        (when (> width room) (return nil))
+        (setq entries (cdr entries))))))
+
+(defun pp-run-block (stream entries object depth suffix)
+  "Print the block for OBJECT: ( entries ), breaking lines as the entries say."
+  (let* ((room (- (pp-line-length) (stream-column stream) suffix))
+         (linear (> (flat-width object room) room)))
+    (put-char #\( stream)
+    (let* ((start (stream-column stream))
+           (indent start)
+           (section-breaks *pp-breaks*))
+      (loop
+        (when (null entries) (return))
+        (let* ((e (car entries))
+               (kind (car e))
+               (last (null (cdr entries)))
+               (e-suffix (if last (+ suffix 1) 1)))
+          (cond ((eq kind :o) (pp-element (cadr e) stream depth e-suffix))
+                ((eq kind :blk)
+                 (if (consp (cadr e))
+                     (pp-run-block stream (caddr e) (cadr e) (+ depth 1) e-suffix)
+                     (write-string "()" stream)))
+                ((eq kind :sp) (put-char #\Space stream))
+                ((eq kind :ib) (setq indent (+ start (cadr e))))
+                ((eq kind :ic) (setq indent (+ (stream-column stream) (cadr e))))
+                ((eq kind :b)
+                 (let ((break-p (cond ((eq (cadr e) :mandatory) t)
+                                      ((eq (cadr e) :linear) linear)
+                                      (t (or (/= section-breaks *pp-breaks*)
+                                             (not (section-fits-p (cdr entries) stream
+                                                                  suffix)))))))
+                   (if break-p (pp-newline stream indent) (put-char #\Space stream))
+                   (setq section-breaks *pp-breaks*))))
+          (setq entries (cdr entries)))))
+    (put-char #\) stream)))

@@ -162,12 +162,14 @@ not ending with a sign."
                (output-object (cadr list) stream depth))
         (progn
           (put-char #\( stream)
-          (let ((count 0))
+          (let ((count 0) (whole list))
             (loop
               (when (and *print-length* (>= count *print-length*))
                 (write-string "..." stream)
                 (return))
-              (output-object (car list) stream (+ depth 1))
+              (if (and (null (car list)) *print-pretty* (empty-list-position-p whole count))
+                  (write-string "()" stream)
+                  (output-object (car list) stream (+ depth 1)))
               (setq count (+ count 1))
               (setq list (cdr list))
               (cond ((null list) (return))
@@ -216,7 +218,10 @@ not ending with a sign."
 
 (defun output-object (object stream depth)
   "Print OBJECT on the stream object STREAM under the current *print-...* values."
-  (cond ((and *print-level* (consp object) (> depth *print-level*)) (put-char #\# stream))
+  (cond ((and *pp-flat* (consp object) (eq stream *measure-stream*) (mandatory-layout-p object))
+         ;; measuring a form that SBCL always lays out on several lines
+         (throw 'measure-overflow nil))
+        ((and *print-level* (consp object) (> depth *print-level*)) (put-char #\# stream))
         ((and *print-pretty* (not *pp-flat*)
               (or (consp object) (and (vectorp object) (not (stringp object)))))
          (pp-object object stream depth 0))
