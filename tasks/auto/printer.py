@@ -78,7 +78,8 @@ class Printer:
                            f"restore it or remove it from the configuration")
         for path, view in r.reports_after.items():
             counts = f"{view.compiled}/{view.total} forms" if view.total is not None else ""
-            failed = f", {view.failed} failed" if view.failed else ""
+            failed = (f", {view.failed} failed" if view.failed else "") + \
+                (f", {view.skipped} skipped" if view.skipped else "")
             add("coverage", f"{view.coverage:.2f}% {_delta(r.reports_before.get(path), view)} "
                             f"{counts}{failed}  {rel(path)}")
             for i, f in enumerate(view.failures[:MAX_FAILURES]):

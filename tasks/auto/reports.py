@@ -33,6 +33,7 @@ class ReportView:
     compiled: int | None
     total: int | None
     failed: int | None
+    skipped: int | None
     failures: tuple[Failure, ...] = field(default=())
 
 
@@ -64,7 +65,7 @@ def read_report(path: str) -> ReportView | None:
                                         str(f.get("reason") or "failed")))
     num = lambda k: s.get(k) if isinstance(s.get(k), int) else None  # noqa: E731
     return ReportView(path, data["stage_version"], float(s["coverage_pct"]), num("compiled"),
-                      num("total_forms"), num("failed"), tuple(failures))
+                      num("total_forms"), num("failed"), num("skipped"), tuple(failures))
 
 
 def find_reports(candidates) -> list[str]:
