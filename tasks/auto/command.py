@@ -40,7 +40,8 @@ opt_debounce = {"name": "debounce", "long": "debounce", "type": float, "default"
 
 def _run_options() -> tuple:
     # doit run's options; task output is captured (verbosity 0) unless asked for
-    return tuple(dict(o, default=0) if o["name"] == "verbosity" else o for o in Run.cmd_options)
+    return tuple(dict(o, default=0, help=o["help"].replace("[default: 1]", "[default: 0]"))
+                 if o["name"] == "verbosity" else o for o in Run.cmd_options)
 
 
 def _sig(path: str):

@@ -1,0 +1,110 @@
+"""`doit auto` latency: from a saved source to the rewritten report; prints a table.
+
+    python bench/watch_latency.py [--edits 12] [--project rules|small] [--style in-place]
+
+Starts `doit auto` on a throwaway project, waits for its first cycle, then saves a
+source N times (each save adds a form, so the per-form results and hence the report
+change) and measures, per save:
+  - save -> report rewritten (the report file's inode/mtime changes, polled every 2 ms);
+  - save -> the cycle's block printed by `doit auto`;
+  - the cycle time `doit auto` itself reports (reload + doit's up-to-date checks + tasks).
+Projects: `rules` is our rule set (dodo.py, tasks/) on the WAT fixture compiler of
+tests/tasks (edits src/c.hex: stage2:module-c, the report); `small` is the tiny project
+of tests/auto (edits src/a.txt). The debounce window (--debounce, default 0.2 s) is part
+of the latency by design. Timings only; nothing here asserts.
+"""
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import os
+import re
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests" / "auto"))
+
+from auto_helpers import SAVE_STYLES, AutoProcess, make_small_project, wait_for  # noqa: E402
+
+
+def rules_project(root: Path):
+    spec = importlib.util.spec_from_file_location("bench_rules_fixture",
+                                                  ROOT / "tests" / "tasks" / "fixture" / "project.py")
+    fixture = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(fixture)
+    proj = fixture.make_project(root)
+    args = ("-f", str(ROOT / "dodo.py"), "-d", str(proj), "stage2:link", "stage2:report")
+    return ROOT, args, proj / "src" / "c.hex", proj / "build" / "stage2-report.json", "; edit {i}\n"
+
+
+def small_project(root: Path):
+    proj = make_small_project(root)
+    return proj, (), proj / "src" / "a.txt", proj / "report.json", "(edit {i})\n"
+
+
+def stamp(path: Path):
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return (st.st_ino, st.st_mtime_ns, st.st_size)
+
+
+def row(name: str, values: list[float]) -> str:
+    ms = [v * 1000 for v in values]
+    return (f"| {name:<32} | {statistics.median(ms):>8.1f} | {min(ms):>8.1f} | {max(ms):>8.1f} |")
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--edits", type=int, default=12)
+    ap.add_argument("--project", choices=("rules", "small"), default="rules")
+    ap.add_argument("--style", choices=sorted(SAVE_STYLES), default="in-place")
+    ap.add_argument("--debounce", type=float, default=0.2)
+    a = ap.parse_args()
+
+    with tempfile.TemporaryDirectory(prefix="watch-latency-") as tmp:
+        cwd, args, source, report, line = (rules_project if a.project == "rules"
+                                           else small_project)(Path(tmp) / "proj")
+        auto = AutoProcess(cwd, "--debounce", str(a.debounce), *args)
+        try:
+            auto.wait_blocks(1, "the first cycle")
+            to_report, to_block, cycle = [], [], []
+            for i in range(a.edits):
+                n, before = len(auto.blocks()), stamp(report)
+                text = source.read_text() + line.format(i=i)
+                t0 = time.perf_counter()
+                SAVE_STYLES[a.style](source, text)
+                while stamp(report) == before:
+                    time.sleep(0.002)
+                    if time.perf_counter() - t0 > 120:
+                        raise SystemExit(f"no report after 120 s\n{auto.out()}\n{auto.err()}")
+                t1 = time.perf_counter()
+                blocks = wait_for(lambda: (lambda b: b if len(b) > n else None)(auto.blocks()),
+                                  "the cycle's block", proc=auto)
+                t2 = time.perf_counter()
+                to_report.append(t1 - t0)
+                to_block.append(t2 - t0)
+                m = re.search(r"^  time +([\d.]+) s$", blocks[n], re.M)
+                cycle.append(float(m.group(1)))
+                if len(blocks) > n + 1:
+                    print(f"warning: edit {i} gave {len(blocks) - n} cycles", file=sys.stderr)
+        finally:
+            code = auto.interrupt()
+    print(f"doit auto latency, project={a.project}, save style={a.style}, "
+          f"debounce={a.debounce} s, {a.edits} edits, {os.cpu_count()} CPUs")
+    print(f"| {'measure (ms)':<32} | {'median':>8} | {'min':>8} | {'max':>8} |")
+    print(f"|{'-' * 34}|{'-' * 10}|{'-' * 10}|{'-' * 10}|")
+    print(row("save -> report rewritten", to_report))
+    print(row("save -> cycle block printed", to_block))
+    print(row("cycle time (reload+run)", cycle))
+    print(f"exit code after SIGINT: {code}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
