@@ -24,6 +24,10 @@ def main(argv=None):
         sys.stdout.flush()
         print(str(e), file=sys.stderr)
         return e.exit_code
+    except Exception as e:  # a bug in stage 0 itself: still one line, never a traceback
+        sys.stdout.flush()
+        print(f"error: stage 0 internal error: {e!r}", file=sys.stderr)
+        return 2
     sys.stdout.flush()
     return 0
 

@@ -58,7 +58,11 @@ def error_message(exc):
     if isinstance(exc, ThrowSignal):
         return "error: THROW to a tag that no longer exists"
     cond = to_condition(exc)
-    msg = report_string(cond).replace("\n", " ")
+    try:
+        msg = report_string(cond)
+    except Exception as e:  # a broken :report must not hide the original error
+        msg = f"{cond.ctype.name.name} (its report failed: {e!r})"
+    msg = msg.replace("\n", " ")
     msg = " ".join(msg.split())
     fn = getattr(exc, "lisp_fn", None)
     where = ""

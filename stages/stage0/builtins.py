@@ -1164,28 +1164,52 @@ def tailp(obj, lst):
 
 
 def _set_op(kind):
+    """The set operations with SBCL's result orders (elements are pushed)."""
     def f(a, b, *kwargs):
         k = _kw(kwargs, ("TEST", "TEST-NOT", "KEY"))
         test = _test_fn(k)
         key = _key_fn(k) or (lambda x: x)
         la, lb = items_of_list(a), items_of_list(b)
-        def inb(x):
+
+        def member_of(x, lst):
             kx = key(x)
-            return any(test(kx, key(y)) for y in lb)
+            return any(test(kx, key(y)) for y in lst)
         if kind == "UNION":
-            out = [x for x in la if not inb(x)]
-            return lisp_list(out + lb)
+            if len(la) < len(lb):
+                res, src, other = a, lb, la
+            else:
+                res, src, other = b, la, lb
+            for x in src:
+                if not member_of(x, other):
+                    res = Cons(x, res)
+            return res
         if kind == "INTERSECTION":
-            return lisp_list([x for x in la if inb(x)])
+            res = NIL
+            if lb:
+                for x in la:
+                    if member_of(x, lb):
+                        res = Cons(x, res)
+            return res
         if kind == "SET-DIFFERENCE":
-            return lisp_list([x for x in la if not inb(x)])
+            if not lb:
+                return a
+            res = NIL
+            for x in la:
+                if not member_of(x, lb):
+                    res = Cons(x, res)
+            return res
         if kind == "SUBSETP":
-            return truth(all(inb(x) for x in la))
+            return truth(all(member_of(x, lb) for x in la))
         if kind == "SET-EXCLUSIVE-OR":
-            def ina(y):
+            res = NIL
+            for x in la:
+                if not member_of(x, lb):
+                    res = Cons(x, res)
+            for y in lb:
                 ky = key(y)
-                return any(test(key(x), ky) for x in la)
-            return lisp_list([x for x in la if not inb(x)] + [y for y in lb if not ina(y)])
+                if not any(test(key(x), ky) for x in la):
+                    res = Cons(y, res)
+            return res
     return f
 
 
@@ -2760,19 +2784,19 @@ def cerror(cont, datum, *args):
 
 @defun("SIGNAL")
 def signal(datum, *args):
+    from .defining import handled
     cond = make_cond_from(datum, args, "SIMPLE-CONDITION")
-    # Without handler-bind, only handler-case can see a signal: unwind to it if present.
-    raise LispError(cond) if _handler_depth() else None
+    if handled(cond):
+        raise LispError(cond)
     return NIL
-
-
-def _handler_depth():
-    return 0
 
 
 @defun("WARN")
 def warn(datum, *args):
+    from .defining import handled
     cond = make_cond_from(datum, args, "SIMPLE-WARNING")
+    if handled(cond):
+        raise LispError(cond)
     out = _stream_designator(S("*ERROR-OUTPUT*").value)
     out.write("WARNING: " + report_string(cond) + "\n")
     return NIL

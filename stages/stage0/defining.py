@@ -246,6 +246,15 @@ def sf_define_condition(x, sc, mv):
     return run
 
 
+# The clause type specs of the active HANDLER-CASE forms, innermost last: SIGNAL and
+# WARN unwind only when one of them would handle the condition.
+HANDLERS = []
+
+
+def handled(cond):
+    return any(condition_matches(cond, spec) for specs in HANDLERS for spec in specs)
+
+
 # -- handler-case -------------------------------------------------------------------------------
 def condition_matches(cond, spec):
     if spec is T:
@@ -282,16 +291,23 @@ def sf_handler_case(x, sc, mv):
             nsc.add_var(ll[0])
         clauses.append((spec, C.comp_body(body, nsc, mv)))
 
+    specs = [spec for spec, _ in clauses]
+
     def hc(e):
+        HANDLERS.append(specs)
+        n = len(HANDLERS) - 1
         try:
             v = form(e)
         except (LispError, ArithmeticError, TypeError, AttributeError, IndexError,
                 KeyError, ValueError, RecursionError) as ex:
+            del HANDLERS[n:]
             cond = to_condition(ex)
             for spec, body in clauses:
                 if condition_matches(cond, spec):
                     return body([e, cond])
             raise
+        finally:
+            del HANDLERS[n:]
         if no_error is not None:
             vals = list(v) if v.__class__ is C.MV else [v]
             return no_error(e)(*vals)

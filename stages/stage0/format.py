@@ -106,26 +106,26 @@ def _parse(ctl, i, closer):
         if ch == "{":
             d.body, i, end = _parse(ctl, i, "}")
             if end is None:
-                lisp_error("format: ~{ without ~}")
+                lisp_error("format: ~~{ without ~~}")
             d.default_last = end.colon  # ~:} : run at least once
         elif ch == "(":
             d.body, i, end = _parse(ctl, i, ")")
             if end is None:
-                lisp_error("format: ~( without ~)")
+                lisp_error("format: ~~( without ~~)")
         elif ch == "[":
             clauses = []
             while True:
                 body, i, end = _parse(ctl, i, ";]")
                 clauses.append(body)
                 if end is None:
-                    lisp_error("format: ~[ without ~]")
+                    lisp_error("format: ~~[ without ~~]")
                 if end.ch == "]":
                     break
                 if end.colon:
                     d.default_last = True
             d.clauses = clauses
         elif ch in "}])":
-            lisp_error("format: unmatched ~~~A", ch)
+            lisp_error("format: unmatched ~~~A", LString(ch))
         items.append(d)
     return items, i, None
 
@@ -246,7 +246,7 @@ def run(items, args, out):
         elif ch == "R":
             radix = _param(d, 0, args, None)
             if radix is None:
-                lisp_error("format: ~R without a radix is not supported")
+                lisp_error("format: ~~R without a radix is not supported")
             d2 = Directive("R", d.params[1:], d.colon, d.at)
             out.write(_int_text(args.next(), d2, args, radix))
         elif ch == "C":
@@ -329,8 +329,20 @@ def run(items, args, out):
                 else:
                     s = s.lower()
                 out.write(s)
+        elif ch == "?":
+            sub = args.next()
+            ctl = sub.value() if isinstance(sub, LString) else None
+            if ctl is None:
+                lisp_error("format: ~~? needs a control string, got ~S", sub)
+            if d.at:
+                run(parse(ctl), args, out)
+            else:
+                try:
+                    run(parse(ctl), Args(list_items(args.next())), out)
+                except _Up:
+                    pass
         else:
-            lisp_error("format: unsupported directive ~~~A", d.ch)
+            lisp_error("format: unsupported directive ~~~A", LString(d.ch))
 
 
 def _capitalize_words(s):
@@ -349,7 +361,7 @@ def _capitalize_words(s):
 def _iterate(d, args, out):
     body = d.body
     if not body and True:
-        lisp_error("format: ~{~} with an empty body is not supported")
+        lisp_error("format: ~~{~~} with an empty body is not supported")
     maxn = _param(d, 0, args, None)
     if d.at:
         src = args

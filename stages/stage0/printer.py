@@ -91,6 +91,8 @@ def atom_text(x, escape):
         return prin1_symbol(x) if escape else x.name
     if t is Char:
         return prin1_char(x) if escape else x.c
+    if t is str:  # a Python string that leaked into a message: print it as a string
+        return prin1_string(x) if escape else x
     if t is HashTable:
         return f"#<HASH-TABLE :TEST {x.test.name} :COUNT {len(x.d)}>"
     from .conditions import Condition, report_string
