@@ -149,3 +149,16 @@ def test_parallel_builds_give_the_same_bytes(project: Path, tmp_path: Path):
         for n, data in want.items():
             assert (project / "build" / f"stage{n}.wasm").read_bytes() == data, (mode, n)
         assert run_doit(project, "-n", "2", "-P", mode).ran == set()
+
+
+def test_preceding_context_makes_later_modules_depend_on_earlier_sources(project: Path):
+    toml = project / "stages" / "stages.toml"
+    toml.write_text(toml.read_text().replace('context = "none"', 'context = "preceding"'))
+    assert run_doit(project).code == 0
+    with open(project / "src" / "b.hex", "a") as f:
+        f.write("; a comment in b\n")
+    r = run_doit(project)
+    assert r.code == 0, r.out + r.err
+    compiles = {t for t in r.ran if ":module-" in t}
+    # b's results changed; c reads b as context, so it compiles again; a does not
+    assert compiles == {"stage2:module-b", "stage2:module-c", "stage3:module-b", "stage3:module-c"}
