@@ -8,8 +8,9 @@
 ;;;; Entry points for the compiler core:
 ;;;;
 ;;;;   (standard-macro-function name) => expander or nil
-;;;;       NAME is matched by symbol name, whatever its package. The expander takes one
-;;;;       argument, the whole form, and returns its expansion (one step).
+;;;;       NAME is a COMMON-LISP symbol (or a WASMBOOT-COMPILER one: quasiquote, unquote,
+;;;;       unquote-splicing, the reader's). The expander takes one argument, the whole
+;;;;       form, and returns its expansion (one step).
 ;;;;       The reader's backquote forms are (quasiquote x), (unquote x) and
 ;;;;       (unquote-splicing x); `quasiquote` has an expander here like any macro.
 ;;;;
@@ -48,8 +49,17 @@
 (defvar *standard-macros* (make-hash-table :test 'equal)
   "Symbol name -> expander function of the whole form.")
 
+(defvar *host-cl-package* (find-package "COMMON-LISP"))
+(defvar *expander-package* (find-package "WASMBOOT-COMPILER"))
+
 (defun standard-macro-function (name)
-  (and (symbolp name) (gethash (symbol-name name) *standard-macros*)))
+  "The expander of the standard macro NAME: a COMMON-LISP symbol (or one of this
+package, such as quasiquote), so a program's own symbol that shadows a CL name is not
+taken for the CL macro."
+  (and (symbolp name)
+       (let ((package (symbol-package name)))
+         (or (eq package *host-cl-package*) (eq package *expander-package*)))
+       (gethash (symbol-name name) *standard-macros*)))
 
 (defmacro define-expander (name lambda-list &body body)
   "Define the standard expander for the macro called NAME; LAMBDA-LIST destructures the
