@@ -2098,20 +2098,19 @@ def vector_push_extend(x, v, ext=None):
     if v.__class__ is LString:
         if x.__class__ is not Char:
             type_error(x, "CHARACTER")
-        buf = v.buf
-        if buf is None:
-            buf = v.to_buf()
+        buf = v.to_buf()
         if fp == len(buf):
-            buf.append(x.c)
-        else:
-            buf[fp] = x.c
-        v.s = None
+            # grow like SBCL: by the extension, or by the current size (at least 1)
+            buf.extend("\0" * (ext if ext is not None else max(1, len(buf))))
+        buf[fp] = x.c
     else:
         items = v.items
         if fp == len(items):
-            items.append(x)
-        else:
-            items[fp] = x
+            fill = 0 if v.eltype == "u8" else NIL
+            items.extend([fill] * (ext if ext is not None else max(1, len(items))))
+        if v.eltype == "u8" and not (x.__class__ is int and 0 <= x < 256):
+            type_error(x, lisp_list([S("UNSIGNED-BYTE"), 8]))
+        items[fp] = x
     v.fp = fp + 1
     return fp
 

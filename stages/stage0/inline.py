@@ -191,22 +191,16 @@ def i_vpe(a, b_):
     if c is LString:
         buf = v.buf
         fp = v.fp
-        if buf is not None and fp is not None and x.__class__ is Char:
-            if fp == len(buf):
-                buf.append(x.c)
-            else:
-                buf[fp] = x.c
+        if buf is not None and fp is not None and x.__class__ is Char and fp < len(buf):
+            buf[fp] = x.c
             v.s = None
             v.fp = fp + 1
             return fp
     elif c is LVector:
         items = v.items
         fp = v.fp
-        if fp is not None and v.eltype is None:
-            if fp == len(items):
-                items.append(x)
-            else:
-                items[fp] = x
+        if fp is not None and v.eltype is None and fp < len(items):
+            items[fp] = x
             v.fp = fp + 1
             return fp
     return {slow}(x, v)""", b)

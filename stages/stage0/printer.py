@@ -12,8 +12,19 @@ from .data import (Cons, NIL, Symbol, Char, LString, LVector, Struct, HashTable,
                    KEYWORD, PACKAGES, cl)
 
 MARGIN = 80
+MULTILINE = 10 ** 6  # width of a block holding a multi-line atom: it never fits flat
 
 QUOTE = cl("QUOTE")
+_BACKQUOTE_PREFIXES = {}
+
+
+def _init_backquote_prefixes():
+    from .data import sys as sys_sym
+    _BACKQUOTE_PREFIXES.update({sys_sym("BACKQUOTE"): "`", sys_sym("UNQUOTE"): ",",
+                                sys_sym("UNQUOTE-SPLICING"): ",@", sys_sym("UNQUOTE-NSPLICING"): ",."})
+
+
+_init_backquote_prefixes()
 FUNCTION = cl("FUNCTION")
 PACKAGE_SYM = cl("*PACKAGE*")
 
@@ -132,7 +143,7 @@ class Block:
         self.style = style
         w = len(prefix) + len(suffix) + max(0, len(items) - 1)
         for it in items:
-            w += it.width if it.__class__ is Block else len(it)
+            w += it.width if it.__class__ is Block else (len(it) if "\n" not in it else MULTILINE)
         self.width = w
 
 
@@ -150,6 +161,9 @@ def build(x, escape, depth=0):
             return _prefixed("'", build(x.cdr.car, escape, depth + 1))
         if x.car is FUNCTION and x.cdr.__class__ is Cons and x.cdr.cdr is NIL:
             return _prefixed("#'", build(x.cdr.car, escape, depth + 1))
+        p = _BACKQUOTE_PREFIXES.get(x.car) if x.car.__class__ is Symbol else None
+        if p is not None and x.cdr.__class__ is Cons and x.cdr.cdr is NIL:
+            return _prefixed(p, build(x.cdr.car, escape, depth + 1))
         style = "call" if x.car.__class__ is Symbol and _fbound(x.car) else "fill"
         items = []
         seen = 0
@@ -184,7 +198,11 @@ def _prefixed(p, node):
 
 
 def _w(node):
-    return node.width if node.__class__ is Block else len(node)
+    """Width for the fits test: a multi-line atom counts up to its first newline."""
+    if node.__class__ is Block:
+        return node.width
+    i = node.find("\n")
+    return len(node) if i < 0 else i
 
 
 def layout(node, col, out):
