@@ -13,12 +13,12 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
-from runtime import RuntimeConfig, Stage
-
 from .config import StagesConfig
 
 
-def runtime_config(cfg: StagesConfig) -> tuple[RuntimeConfig, io.BytesIO, io.BytesIO]:
+def runtime_config(cfg: StagesConfig):
+    """(RuntimeConfig, stdout buffer, stderr buffer) for running a stage module."""
+    from runtime import RuntimeConfig  # imported when a task runs, not when doit loads
     out, err = io.BytesIO(), io.BytesIO()
     r = cfg.runtime
     rc = RuntimeConfig(
@@ -42,11 +42,12 @@ def _relay(out: io.BytesIO, err: io.BytesIO) -> None:
 
 
 @contextmanager
-def stage(cfg: StagesConfig, wasm: str, upto: str = "start") -> Iterator[Stage]:
+def stage(cfg: StagesConfig, wasm: str, upto: str = "start") -> Iterator:
     """A Stage taken through the lifecycle up to `upto` (load, instantiate or start).
 
     load() reuses the native code the compile task left in the cache (same key: wasm
     bytes, engine fingerprint); it compiles only if that entry has gone."""
+    from runtime import Stage
     rc, out, err = runtime_config(cfg)
     s = Stage(wasm, rc)
     try:

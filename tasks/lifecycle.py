@@ -21,11 +21,6 @@ from pathlib import Path
 
 from doit.tools import config_changed
 
-from runtime import WasmModule, traps
-from runtime.cache import NativeCodeCache
-from runtime.engine import get_engine
-from runtime.imports import check_boundary
-
 from . import host, signature
 from .config import StagesConfig
 from .layout import Layout
@@ -50,6 +45,8 @@ def tasks(cfg: StagesConfig, layout: Layout, n: int) -> list[dict]:
 
     @stage_action(layout, f"{name}:load")
     def load():
+        from runtime import WasmModule
+        from runtime.imports import check_boundary
         module = WasmModule.from_path(wasm)
         check_boundary(module)
         write_json(rec["load"], {"state": "Not Loaded", "sha256": _sha256(wasm),
@@ -61,16 +58,20 @@ def tasks(cfg: StagesConfig, layout: Layout, n: int) -> list[dict]:
         data = Path(wasm).read_bytes()
         if hashlib.sha256(data).hexdigest() != loaded["sha256"]:
             raise StepFailed(2, f"{wasm} changed since {rec['load']} was written; run the build again")
+        import wasmtime
+
+        from runtime import traps
+        from runtime.cache import NativeCodeCache
+        from runtime.engine import fingerprint, get_engine
         r = cfg.runtime
         cache = NativeCodeCache(Path(r.cache_dir), r.interruption)
-        import wasmtime
         try:
             result = cache.load_or_compile(get_engine(r.interruption), data)
         except wasmtime.WasmtimeError as e:
             raise StepFailed(2, f"{wasm}: invalid WebAssembly: {traps.one_line(str(e))}") from None
         write_json(rec["compile"], {"state": "Compiled", "sha256": loaded["sha256"],
                                     "native_code": str(result.path) if result.path else None,
-                                    "engine": signature.engine_fingerprint(cfg)})
+                                    "engine": fingerprint(r.interruption)})
 
     @stage_action(layout, f"{name}:instantiate")
     def instantiate():

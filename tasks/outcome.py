@@ -19,9 +19,6 @@ from typing import Callable
 
 from doit.exceptions import TaskFailed
 
-from runtime.atomic import atomic_write_text
-from runtime.exit_codes import RuntimeFailure
-
 from .layout import Layout
 
 PREFIX = re.compile(r"\[exit (\d+)\] ")
@@ -48,6 +45,7 @@ def stage_action(layout: Layout, task_name: str) -> Callable:
     def wrap(fn: Callable) -> Callable:
         @functools.wraps(fn)
         def action(*args, **kwargs):
+            from runtime.exit_codes import RuntimeFailure  # not at graph load: it is slow
             t0 = time.perf_counter()
             try:
                 result = fn(*args, **kwargs)
@@ -58,6 +56,7 @@ def stage_action(layout: Layout, task_name: str) -> Callable:
             except Exception as e:  # a bug in the rule set: code 2 with the traceback
                 return failed(2, f"{task_name}: {type(e).__name__}: {e}", traceback.format_exc())
             elapsed = time.perf_counter() - t0
+            from runtime.atomic import atomic_write_text
             try:
                 atomic_write_text(layout.timing(task_name),
                                   json.dumps({"task": task_name, "seconds": round(elapsed, 4)}) + "\n")
@@ -70,4 +69,5 @@ def stage_action(layout: Layout, task_name: str) -> Callable:
 
 def write_json(path: str, data: dict) -> None:
     """A record, written atomically, with stable key order (so equal data = equal bytes)."""
+    from runtime.atomic import atomic_write_text
     atomic_write_text(path, json.dumps(data, indent=2, sort_keys=True) + "\n")

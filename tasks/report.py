@@ -6,15 +6,14 @@ Stage 1's report comes from the per-form results its maker wrote (stage 0 or a
 command), when it wrote any."""
 from __future__ import annotations
 
-from runtime.report import CompilationReport, FormFailure, ModuleResult
-
 from .config import StagesConfig
 from .layout import Layout
 from .outcome import StepFailed, stage_action
 from .protocol import ResultsError, read_results
 
 
-def module_result(path: str, rows) -> ModuleResult:
+def module_result(path: str, rows):
+    from runtime.report import FormFailure, ModuleResult
     failures = [FormFailure(r.file, r.line, r.column, r.name if r.name != "-" else None,
                             r.reason or "failed") for r in rows if r.status == "failed"]
     count = {s: sum(1 for r in rows if r.status == s) for s in ("compiled", "failed", "skipped")}
@@ -22,7 +21,8 @@ def module_result(path: str, rows) -> ModuleResult:
                         failures)
 
 
-def build(cfg: StagesConfig, n: int, results: list[tuple[str, str]]) -> CompilationReport:
+def build(cfg: StagesConfig, n: int, results: list[tuple[str, str]]):
+    from runtime.report import CompilationReport
     modules = []
     for source, tsv in results:
         try:
@@ -46,6 +46,7 @@ def task(cfg: StagesConfig, layout: Layout, n: int) -> dict:
 
     @stage_action(layout, f"stage{n}:report")
     def report():
+        from runtime.report import CompilationReport
         if n == 1:
             try:
                 rows = read_results(inputs[0])

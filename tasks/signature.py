@@ -1,27 +1,35 @@
 """What stage runs depend on besides their files, as values for doit's config_changed.
 
-Serialized native code is valid for one engine: the fingerprint names the wasmtime
-version, the machine, the enabled features, the optimization level and the interruption
-mode (runtime/engine.py). What a stage module does when it runs also depends on the
-host's shim code, the sandbox roots and the bounds. A change to any of these reruns
-the tasks that depend on it, by doit's own up-to-date check (no manual forget).
+Serialized native code is valid for one engine: the runtime's fingerprint names the
+wasmtime version, the machine, the enabled features, the optimization level and the
+interruption mode (runtime/engine.py). What a stage module does when it runs also
+depends on the host's shim code, the sandbox roots and the entry export names. A change
+to any of these reruns the tasks that depend on it, by doit's own up-to-date check (no
+manual forget).
+
+These values are computed every time doit loads the graph, so they avoid importing the
+runtime (and wasmtime): the engine part is the wasmtime version (package metadata),
+the machine, the interruption mode and a digest of runtime/engine.py, where the engine
+configuration (features, optimization level) is written down. Whenever the runtime's
+fingerprint changes, this value changes too.
 """
 from __future__ import annotations
 
 import hashlib
+import importlib.metadata
+import importlib.util
+import platform
 from pathlib import Path
-
-import runtime
-from runtime import engine
 
 from .config import StagesConfig
 
-RUNTIME_DIR = Path(runtime.__file__).resolve().parent
+RUNTIME_DIR = Path(importlib.util.find_spec("runtime").origin).parent  # not imported
 # The code a running stage module reaches: the shims and what they stand on.
 SHIM_FILES = ("shims/*.py", "bridge.py", "fd_table.py", "sandbox.py", "host_errors.py",
               "lifecycle.py", "imports.py", "engine.py", "traps.py")
 # The code that reads and checks a module file.
 LOADER_FILES = ("module.py", "wasm_binary.py", "imports.py")
+ENGINE_FILES = ("engine.py", "cache.py")
 
 
 def _digest(patterns: tuple[str, ...]) -> str:
@@ -33,8 +41,16 @@ def _digest(patterns: tuple[str, ...]) -> str:
     return h.hexdigest()
 
 
-def engine_fingerprint(cfg: StagesConfig) -> str:
-    return engine.fingerprint(cfg.runtime.interruption)
+def wasmtime_version() -> str:
+    try:
+        return importlib.metadata.version("wasmtime")
+    except importlib.metadata.PackageNotFoundError:  # pragma: no cover
+        return "unknown"
+
+
+def engine_signature(cfg: StagesConfig) -> dict:
+    return {"wasmtime": wasmtime_version(), "machine": platform.machine(),
+            "interruption": cfg.runtime.interruption, "engine_code": _digest(ENGINE_FILES)}
 
 
 def loader(cfg: StagesConfig) -> dict:
@@ -42,13 +58,13 @@ def loader(cfg: StagesConfig) -> dict:
 
 
 def native(cfg: StagesConfig) -> dict:
-    return {"engine": engine_fingerprint(cfg)}
+    return {"engine": engine_signature(cfg)}
 
 
 def execution(cfg: StagesConfig) -> dict:
     """Everything that can change what a stage module does when it runs."""
     # Bounds (time, memory, fuel) are left out: a run they stop fails and reruns anyway,
     # and raising a bound does not change what a successful run produced.
-    return {"engine": engine_fingerprint(cfg), "shims": _digest(SHIM_FILES),
+    return {"engine": engine_signature(cfg), "shims": _digest(SHIM_FILES),
             "read_roots": list(cfg.read_roots), "write_roots": list(cfg.write_roots),
             "start": cfg.start_export, "compile_all": cfg.compile_export}

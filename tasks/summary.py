@@ -15,8 +15,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from runtime.report import CompilationReport
-
 from .config import StagesConfig
 from .layout import Layout
 from .outcome import stage_action, write_json
@@ -40,6 +38,7 @@ def reports(cfg: StagesConfig, layout: Layout) -> list[int]:
 
 
 def build(cfg: StagesConfig, layout: Layout) -> dict:
+    from runtime.report import CompilationReport
     stages = []
     code = 0
     for n in range(1, cfg.last_stage + 1):

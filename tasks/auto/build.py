@@ -94,9 +94,9 @@ class _CycleRun(Run):
     """doit's `run`, with the reporter wrapped and the default selection of `auto`."""
     name = "run"
 
-    def __init__(self, result: CycleResult, **kwargs) -> None:
+    def __init__(self, result: CycleResult, force: set[str], **kwargs) -> None:
         super().__init__(**kwargs)
-        self.result = result
+        self.result, self.force = result, force
         self.recorder: RecordingReporter | None = None
         self.buffer = io.StringIO()
         self.started = False
@@ -113,6 +113,9 @@ class _CycleRun(Run):
         r = self.result
         r.dep_file = self._params.get("dep_file", r.dep_file)
         r.tasks = {t.name: t for t in self.task_list}
+        for name in self.force:  # doit's record of these tasks cannot be trusted: see Builder
+            if name in r.tasks:
+                self.dep_manager.remove(name)
         auto = self._params.get("auto_tasks")
         if self.sel_default_tasks and auto:
             self.sel_tasks = list(auto)
@@ -159,13 +162,18 @@ class Builder:
         self.cmds, self.bin_name = cmds, bin_name
         self.removed_on_interrupt: list[str] = []
 
-    def build(self, interrupted=lambda: False) -> CycleResult:
+    def build(self, interrupted=lambda: False, force: set[str] = frozenset()) -> CycleResult:
         """One cycle. `interrupted()` says whether a Ctrl-C arrived: a reporter may turn
-        the KeyboardInterrupt into a SystemExit, the cleanup must happen all the same."""
+        the KeyboardInterrupt into a SystemExit, the cleanup must happen all the same.
+
+        `force`: tasks whose doit record is forgotten first, so they run again. doit
+        checksums a task's file_deps when the task *ends*: a source saved while its task
+        was running is recorded as built although the task read the older text. The
+        command passes here the tasks that ran while one of their file_deps changed."""
         r = CycleResult()
         out = io.StringIO()
         tracing = _TracingLoader(self.loader, r.reads, out)
-        run = _CycleRun(r, task_loader=tracing, config=self.config, bin_name=self.bin_name,
+        run = _CycleRun(r, set(force), task_loader=tracing, config=self.config, bin_name=self.bin_name,
                         cmds=self.cmds)
         t0 = time.perf_counter()
         try:

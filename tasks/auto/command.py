@@ -30,6 +30,7 @@ from .watcher import Watcher
 from .watchset import WatchSet
 
 EXIT_INTERRUPTED = 130   # the shell's code for a process ended by SIGINT
+STALE = ("changed during a build",)   # a signature no file has
 GRACE = 1.0              # seconds a renamed-away source may take to come back
 
 opt_clear = {"name": "clear", "long": "clear", "type": bool, "default": False,
@@ -83,6 +84,8 @@ class Auto(DoitCmdBase):
         self.interrupted = False
         self.watcher: Watcher | None = None
         self.builder: Builder | None = None
+        self.coalescer: Coalescer | None = None
+        self.force: set[str] = set()     # tasks the next cycle must rerun (see _build)
 
     # Not DoitCmdBase.execute: every cycle loads the dodo file afresh (build.py).
     def execute(self, params, args):
@@ -112,8 +115,21 @@ class Auto(DoitCmdBase):
         sys.stderr.flush()
         return EXIT_INTERRUPTED
 
-    def _build(self) -> CycleResult:
-        return self.builder.build(lambda: self.interrupted)
+    def _build(self, watched: WatchSet) -> CycleResult:
+        """Build; then note the tasks that ran while one of their sources changed (doit
+        recorded the newer checksum with the older output): the next cycle reruns them."""
+        start_ns = time.time_ns() - 50_000_000   # file times lag the clock by a tick
+        before = {p: _sig(p) for p in watched.files}
+        r = self.builder.build(lambda: self.interrupted, self.force)
+        self.force = set()
+        for name in r.executed:
+            task = (r.tasks or {}).get(name)
+            for dep in (os.path.abspath(p) for p in (task.file_dep if task else ())):
+                now = _sig(dep)
+                if (before[dep] != now) if dep in before else (now is not None and now[0] > start_ns):
+                    self.force.add(name)
+                    self.coalescer.add(dep)   # and make sure there is a next cycle
+        return r
 
     def _loop(self, params, args) -> int:
         for key in ("dodoFile", "cwdPath"):  # each cycle reloads from the project directory
@@ -121,11 +137,11 @@ class Auto(DoitCmdBase):
                 params[key] = os.path.abspath(params[key])
         self.builder = Builder(self.loader, self.config, params, args, self._cmds, self.bin_name)
         printer = Printer(sys.stdout, clear=bool(params.get("clear")))
-        coalescer = Coalescer(quiet=max(0.01, float(params.get("debounce") or 0.2)))
+        coalescer = self.coalescer = Coalescer(quiet=max(0.01, float(params.get("debounce") or 0.2)))
         sigs: dict[str, tuple | None] = {}
 
         t0, start_ns = time.perf_counter(), time.time_ns()
-        r = self._build()
+        r = self._build(WatchSet.empty())
         if r.bad_selection or (r.load_error and not r.reads):
             sys.stderr.write(f"doit auto: {r.load_error}\n")
             return 3
@@ -147,7 +163,7 @@ class Auto(DoitCmdBase):
             if not changes:
                 continue
             t0, start_ns = time.perf_counter(), time.time_ns()
-            r = self._build()
+            r = self._build(ws)
             ws = self._watchset(r, ws)
             missing = self.watcher.update(ws)
             self._record(ws, sigs, start_ns, coalescer)
@@ -177,6 +193,7 @@ class Auto(DoitCmdBase):
                 continue
             s = _sig(p)
             if s is not None and s[0] > start_ns:
+                sigs[p] = STALE
                 coalescer.add(p)
             else:
                 sigs[p] = s
