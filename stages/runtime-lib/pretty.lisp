@@ -131,6 +131,7 @@ brackets that follow OBJECT directly."
 ;;;   (:b kind)     a space, or a line break when kind :fill / :linear / :mandatory says so
 ;;;   (:ib n)       indent continuation lines n columns past the block's start
 ;;;   (:ic n)       indent them n columns past the current column
+;;;   (:save)       remember the current column      (:im n)   indent n past it
 ;;;   (:blk x es)   a nested block "(...)" for the list x with entries es
 ;;; :fill breaks when the next section does not fit or the previous one took several
 ;;; lines; :linear breaks when the block does not fit on the line; :mandatory always.
@@ -138,13 +139,13 @@ brackets that follow OBJECT directly."
 (defvar *block-like-operators*
   '("WHEN" "UNLESS" "DOLIST" "DOTIMES" "BLOCK" "RETURN-FROM" "UNWIND-PROTECT" "CATCH"
     "CASE" "ECASE" "CCASE" "TYPECASE" "ETYPECASE" "CTYPECASE" "LAMBDA" "WITH-OPEN-FILE"
-    "WITH-OUTPUT-TO-STRING" "WITH-INPUT-FROM-STRING" "EVAL-WHEN"))
+    "WITH-OUTPUT-TO-STRING" "WITH-INPUT-FROM-STRING" "EVAL-WHEN" "THROW" "DEFSTRUCT"))
 
 (defvar *loop-clause-keywords*
   '("FOR" "AS" "WITH" "DO" "DOING" "COLLECT" "COLLECTING" "APPEND" "APPENDING" "NCONC"
     "NCONCING" "SUM" "SUMMING" "COUNT" "COUNTING" "MAXIMIZE" "MAXIMIZING" "MINIMIZE"
     "MINIMIZING" "WHEN" "IF" "UNLESS" "WHILE" "UNTIL" "ALWAYS" "NEVER" "THEREIS" "FINALLY"
-    "INITIALLY" "REPEAT" "RETURN" "NAMED" "ELSE" "END"))
+    "INITIALLY" "REPEAT" "RETURN" "NAMED" "ELSE" "END" "AND"))
 
 (defun code-operator (list)
   "The name of the CL operator heading LIST when SBCL has a layout for it, else nil."
@@ -162,6 +163,10 @@ brackets that follow OBJECT directly."
       (push (list :o x) entries)
       (setq first nil))
     (nreverse entries)))
+
+(defun body-entries-after (forms kind)
+  "(:b KIND) before each of FORMS (which follow an element already placed)."
+  (mapcan (lambda (x) (list (list :b kind) (list :o x))) forms))
 
 (defun linear-list-entries (list)
   "A block whose elements are separated by linear breaks."
@@ -240,8 +245,59 @@ or as a function call."
                      (if (empty-list-position-p list 1) (list-entry (cadr list)) (list :o (cadr list)))
                      (list :ib 1))
                (body-entries (cddr list) :linear)))
-      ((name-in name '("PROGN" "COND" "LOCALLY"))
+      ((name-in name '("PROGN" "LOCALLY"))
        (cons op (body-entries (cdr list) :linear)))
+      ((and (string= name "COND") (>= n 2))
+       (append (list op (list :b :fill) (list :ic 0) (list :o (cadr list)))
+               (body-entries-after (cddr list) :linear)))
+      ((and (name-in name '("DECLARE")) (>= n 2))
+       (append (list op (list :sp) (list :ic 0) (list :o (cadr list)))
+               (body-entries-after (cddr list) :mandatory)))
+      ((and (name-in name '("DEFVAR" "DEFPARAMETER" "DEFCONSTANT")) (>= n 2))
+       (append (list op (list :sp) (list :o (cadr list)) (list :ib 1))
+               (body-entries (cddr list) :linear)))
+      ((and (string= name "DEFPACKAGE") (>= n 2))
+       (append (list op (list :sp) (list :o (cadr list)) (list :ib 1))
+               (body-entries-after (cddr list) :mandatory)))
+      ((and (name-in name '("SETQ" "SETF" "PSETQ" "PSETF")) (>= n 3))
+       (let ((entries (list (list :save) (list :ic 0) (list :sp) op)) (first t))
+         (loop for tail on (cdr list) by #'cddr
+               do (unless first
+                    (push (list :im 0) entries)
+                    (push (list :b :linear) entries))
+                  (push (list :o (car tail)) entries)
+                  (when (cdr tail)
+                    (push (list :im 2) entries)
+                    (push (list :b :fill) entries)
+                    (push (list :o (cadr tail)) entries))
+                  (setq first nil))
+         (nreverse entries)))
+      ((and (name-in name '("DO" "DO*")) (>= n 3) (listp (cadr list)))
+       (append (list op (list :sp) (list :ic 0)
+                     (list :blk (cadr list)
+                           (let ((entries '()) (first t))
+                             (dolist (b (cadr list) (nreverse entries))
+                               (unless first (push (list :b :linear) entries))
+                               (push (if (and (consp b) (consp (cdr b)) (null (cdr (last b))))
+                                         (list :blk b (append (list (list :o (car b)) (list :sp)
+                                                                    (list :ic 0) (list :o (cadr b)))
+                                                              (body-entries-after (cddr b) :linear)))
+                                         (list :o b))
+                                     entries)
+                               (setq first nil))))
+                     (list :b :linear) (list :o (caddr list)) (list :ib 1))
+               (body-entries (cdddr list) :linear)))
+      ((string= name "TAGBODY")
+       (let ((entries (list op)))
+         (dolist (x (cdr list))
+           (push (list :ib (if (atom x) 0 1)) entries)
+           (push (list :b :linear) entries)
+           (push (list :o x) entries))
+         (nreverse entries)))
+      ((and (string= name "LOOP") (consp (cdr list)) (consp (cadr list)))
+       ;; the simple loop: one form per line
+       (append (list op (list :sp) (list :ic 0) (list :o (cadr list)))
+               (body-entries-after (cddr list) :mandatory)))
       ((and (string= name "LOOP") (loop-layout-p list))
        (let ((entries (list (list :o (cadr list)) (list :ic 0) (list :sp) op)))
          (dolist (x (cddr list))
@@ -297,7 +353,8 @@ block's end and SUFFIX) fits after the current column."
     (put-char #\( stream)
     (let* ((start (stream-column stream))
            (indent start)
-           (section-breaks *pp-breaks*))
+           (section-breaks *pp-breaks*)
+           (mark start))
       (loop
         (when (null entries) (return))
         (let* ((e (car entries))
@@ -312,6 +369,8 @@ block's end and SUFFIX) fits after the current column."
                 ((eq kind :sp) (put-char #\Space stream))
                 ((eq kind :ib) (setq indent (+ start (cadr e))))
                 ((eq kind :ic) (setq indent (+ (stream-column stream) (cadr e))))
+                ((eq kind :save) (setq mark (stream-column stream)))
+                ((eq kind :im) (setq indent (+ mark (cadr e))))
                 ((eq kind :b)
                  (let ((break-p (cond ((eq (cadr e) :mandatory) t)
                                       ((eq (cadr e) :linear) linear)
