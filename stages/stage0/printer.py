@@ -141,6 +141,19 @@ class Block:
         self.items = items
         self.suffix = suffix
         self.style = style
+        if style == "code":
+            w = len(prefix) + len(suffix)
+            for e in items:
+                k = e[0]
+                if k == "o":
+                    it = e[1]
+                    w += it.width if it.__class__ is Block else (len(it) if "\n" not in it else MULTILINE)
+                elif k == "sp":
+                    w += 1
+                elif k == "b":
+                    w += MULTILINE if e[1] == "mandatory" else 1
+            self.width = w
+            return
         w = len(prefix) + len(suffix) + max(0, len(items) - 1)
         for it in items:
             w += it.width if it.__class__ is Block else (len(it) if "\n" not in it else MULTILINE)
@@ -164,7 +177,10 @@ def build(x, escape, depth=0):
         p = _BACKQUOTE_PREFIXES.get(x.car) if x.car.__class__ is Symbol else None
         if p is not None and x.cdr.__class__ is Cons and x.cdr.cdr is NIL:
             return _prefixed(p, build(x.cdr.car, escape, depth + 1))
-        style = "call" if x.car.__class__ is Symbol and _fbound(x.car) else "fill"
+        entries = code_entries(x, escape, depth) if x.car.__class__ is Symbol else None
+        if entries is not None:
+            return code_block(entries)
+        style = "call" if x.car.__class__ is Symbol and x.car.package is not KEYWORD and _fbound(x.car) else "fill"
         items = []
         seen = 0
         while x.__class__ is Cons:
@@ -205,8 +221,9 @@ def _w(node):
     return len(node) if i < 0 else i
 
 
-def layout(node, col, out):
-    """Append the text of node starting at column col; returns (new col, broke)."""
+def layout(node, col, out, suffix=0):
+    """Append the text of node starting at column col; returns (new col, broke).
+    suffix: how many characters (closing parentheses) follow node directly."""
     if node.__class__ is not Block:
         out.append(node)
         i = node.rfind("\n")
@@ -214,12 +231,14 @@ def layout(node, col, out):
             return len(node) - i - 1, True
         return col + len(node), False
     start = col
-    if col + node.width <= MARGIN:
+    if col + node.width + suffix <= MARGIN:
         flat = []
         _flat(node, flat)
         text = "".join(flat)
         out.append(text)
         return col + len(text), False
+    if node.style == "code":
+        return _layout_code(node, col, out, suffix)
     out.append(node.prefix)
     col += len(node.prefix)
     indent = col
@@ -231,15 +250,17 @@ def layout(node, col, out):
     if style == "pair":
         col, b1 = layout(items[0], col, out)
         out.append(" ")
-        col, b2 = layout(items[1], col + 1, out)
+        col, b2 = layout(items[1], col + 1, out, suffix)
         return col, b1 or b2
+    end_suffix = len(node.suffix) + suffix
     for i, it in enumerate(items):
+        last = i == n - 1
+        it_suffix = end_suffix if last else 1
         if i > 0:
-            w = _w(it) + (len(node.suffix) if i == n - 1 else 1)
             if style == "struct":
                 brk = True  # linear: the block does not fit, so every slot breaks
             else:
-                brk = prev_broke or col + 1 + w > MARGIN
+                brk = prev_broke or col + 1 + _w(it) + it_suffix > MARGIN
             if brk:
                 out.append("\n" + " " * indent)
                 col = indent
@@ -249,29 +270,223 @@ def layout(node, col, out):
                 col += 1
             if style == "call" and i == 1:
                 indent = col  # (pprint-indent :current 0) after the function name
-        col, prev_broke = layout(it, col, out)
+        col, prev_broke = layout(it, col, out, it_suffix)
         if prev_broke:
             broke_any = True
     out.append(node.suffix)
     return col + len(node.suffix), broke_any
 
 
+def _layout_code(node, col, out, suffix):
+    """A form of code: entries ('o', node) ('sp',) ('b', kind) ('ib', n) ('ic', n)."""
+    out.append(node.prefix)
+    col += len(node.prefix)
+    start = col
+    indent = col
+    linear = True  # only called when the block does not fit on the line
+    entries = node.items
+    n = len(entries)
+    broke_any = False
+    section_broke = False
+    for i, ent in enumerate(entries):
+        kind = ent[0]
+        if kind == "o":
+            last = all(e[0] in ("ib", "ic") for e in entries[i + 1:])
+            col, broke = layout(ent[1], col, out, suffix + 1 if last else 1)
+            if broke:
+                section_broke = broke_any = True
+        elif kind == "sp":
+            out.append(" ")
+            col += 1
+        elif kind == "ib":
+            indent = start + ent[1]
+        elif kind == "ic":
+            indent = col + ent[1]
+        else:
+            how = ent[1]
+            if how == "mandatory":
+                brk = True
+            elif how == "linear":
+                brk = linear
+            else:
+                brk = section_broke or not _section_fits(entries[i + 1:], col, suffix)
+            if brk:
+                out.append("\n" + " " * indent)
+                col = indent
+                broke_any = True
+            else:
+                out.append(" ")
+                col += 1
+            section_broke = False
+    out.append(")")
+    return col + 1, broke_any
+
+
+def _section_fits(rest, col, suffix):
+    """Whether the entries up to the next break (or the block's end) fit after col."""
+    width = 0
+    for e in rest:
+        if e[0] == "b":
+            return col + 1 + width + 1 <= MARGIN
+        if e[0] == "o":
+            width += _w(e[1])
+        elif e[0] == "sp":
+            width += 1
+        if col + 1 + width > MARGIN:
+            return False
+    return col + 1 + width + 1 + suffix <= MARGIN
+
+
+# -- code layouts (SBCL's pprint dispatch for forms of code) ---------------------------
+_BLOCK_LIKE = {"WHEN", "UNLESS", "DOLIST", "DOTIMES", "BLOCK", "RETURN-FROM", "UNWIND-PROTECT",
+               "CATCH", "CASE", "ECASE", "CCASE", "TYPECASE", "ETYPECASE", "CTYPECASE", "LAMBDA",
+               "WITH-OPEN-FILE", "WITH-OUTPUT-TO-STRING", "WITH-INPUT-FROM-STRING", "EVAL-WHEN"}
+_LOOP_WORDS = {"FOR", "AS", "WITH", "DO", "DOING", "COLLECT", "COLLECTING", "APPEND", "APPENDING",
+               "NCONC", "NCONCING", "SUM", "SUMMING", "COUNT", "COUNTING", "MAXIMIZE", "MAXIMIZING",
+               "MINIMIZE", "MINIMIZING", "WHEN", "IF", "UNLESS", "WHILE", "UNTIL", "ALWAYS", "NEVER",
+               "THEREIS", "FINALLY", "INITIALLY", "REPEAT", "RETURN", "NAMED", "ELSE", "END"}
+_EMPTY_AT_1 = {"LAMBDA", "DESTRUCTURING-BIND", "DOLIST", "DOTIMES", "LET", "LET*", "FLET",
+               "LABELS", "MACROLET"}
+
+
+def code_block(entries):
+    return Block("(", entries, ")", "code")
+
+
+def _arglist(x, escape, depth):
+    """An element printed as a list even when empty: () rather than NIL."""
+    return "()" if x is NIL else build(x, escape, depth)
+
+
+def _body(forms, first_kind, escape, depth):
+    out = []
+    for i, f in enumerate(forms):
+        out.append(("b", first_kind if i == 0 else "linear"))
+        out.append(("o", build(f, escape, depth)))
+    return out
+
+
+def _linear_list(items, escape, depth):
+    out = []
+    for i, x in enumerate(items):
+        if i:
+            out.append(("b", "linear"))
+        out.append(("o", build(x, escape, depth)))
+    return code_block(out)
+
+
+def code_entries(x, escape, depth):
+    """SBCL's layout of the code form x (a proper list), or None."""
+    head = x.car
+    if head.__class__ is not Symbol or head.package is not cl("CAR").package:
+        return None
+    name = head.name
+    items = []
+    y = x
+    while y.__class__ is Cons:
+        items.append(y.car)
+        y = y.cdr
+    if y is not NIL:
+        return None
+    n = len(items)
+    d = depth + 1
+    op = ("o", prin1_symbol(head) if escape else head.name)
+    B = lambda v: build(v, escape, d)
+    if name == "IF" and n >= 3:
+        e = [op, ("sp",), ("ic", 0), ("o", B(items[1]))]
+        for f in items[2:]:
+            e += [("b", "mandatory"), ("o", B(f))]
+        return e
+    if name in ("LET", "LET*") and n >= 2 and (items[1].__class__ is Cons or items[1] is NIL):
+        binds = []
+        for i, bnd in enumerate(_items(items[1])):
+            if i:
+                binds.append(("b", "linear"))
+            binds.append(("o", _linear_list(_items(bnd), escape, d) if bnd.__class__ is Cons else B(bnd)))
+        first = code_block(binds) if items[1] is not NIL else "()"
+        return [op, ("sp",), ("o", first), ("ib", 1)] + _body(items[2:], "mandatory", escape, d)
+    if name in ("FLET", "LABELS", "MACROLET") and n >= 2 and (items[1].__class__ is Cons or items[1] is NIL):
+        defs = []
+        for i, df in enumerate(_items(items[1])):
+            if i:
+                defs.append(("b", "linear"))
+            if df.__class__ is Cons and df.cdr.__class__ is Cons and _proper(df):
+                dl = _items(df)
+                de = [("o", B(dl[0])), ("sp",), ("o", _arglist(dl[1], escape, d)), ("ib", 1)]
+                de += _body(dl[2:], "mandatory", escape, d)
+                defs.append(("o", code_block(de)))
+            else:
+                defs.append(("o", B(df)))
+        first = code_block(defs) if items[1] is not NIL else "()"
+        return [op, ("sp",), ("o", first), ("ib", 1)] + _body(items[2:], "mandatory", escape, d)
+    if name in ("DEFUN", "DEFMACRO") and n >= 3:
+        return ([op, ("sp",), ("ic", 0), ("o", B(items[1])), ("b", "fill"),
+                 ("o", _arglist(items[2], escape, d)), ("ib", 1)] +
+                _body(items[3:], "linear", escape, d))
+    if name in ("MULTIPLE-VALUE-BIND", "DESTRUCTURING-BIND") and n >= 3:
+        first = _arglist(items[1], escape, d) if name == "DESTRUCTURING-BIND" else B(items[1])
+        return ([op, ("ib", 3), ("b", "fill"), ("o", first), ("b", "linear"), ("o", B(items[2])),
+                 ("ib", 1)] + _body(items[3:], "linear", escape, d))
+    if name in _BLOCK_LIKE and n >= 2:
+        first = _arglist(items[1], escape, d) if name in _EMPTY_AT_1 else B(items[1])
+        return [op, ("ib", 3), ("b", "fill"), ("o", first), ("ib", 1)] + _body(items[2:], "linear", escape, d)
+    if name in ("PROGN", "COND", "LOCALLY"):
+        return [op] + _body(items[1:], "linear", escape, d)
+    if name in ("SETQ", "PSETQ", "SETF", "PSETF") and n >= 5 and n % 2 == 1:
+        e = [op, ("sp",), ("ic", 0)]
+        for i in range(1, n, 2):
+            if i > 1:
+                e.append(("b", "mandatory"))
+            e += [("o", B(items[i])), ("sp",), ("o", B(items[i + 1]))]
+        return e
+    if name == "LOOP" and n >= 3 and items[1].__class__ is Symbol and any(
+            v.__class__ is Symbol and v.name in _LOOP_WORDS for v in items[2:]):
+        e = [op, ("sp",), ("ic", 0), ("o", B(items[1]))]
+        for v in items[2:]:
+            e.append(("b", "mandatory") if v.__class__ is Symbol and v.name in _LOOP_WORDS else ("sp",))
+            e.append(("o", B(v)))
+        return e
+    return None
+
+
+def _items(x):
+    out = []
+    while x.__class__ is Cons:
+        out.append(x.car)
+        x = x.cdr
+    return out
+
+
+def _proper(x):
+    while x.__class__ is Cons:
+        x = x.cdr
+    return x is NIL
+
+
 def write_to_string(x, escape=True, col=0):
     node = build(x, escape)
     if node.__class__ is not Block:
         return node
-    if col + node.width <= MARGIN:
-        out = []
-        _flat(node, out)
-        return "".join(out)
     out = []
-    layout(node, col, out)
+    if col + node.width <= MARGIN:
+        _flat(node, out)
+    else:
+        layout(node, col, out)
     return "".join(out)
 
 
 def _flat(node, out):
     if node.__class__ is not Block:
         out.append(node)
+        return
+    if node.style == "code":
+        out.append(node.prefix)
+        for e in node.items:
+            if e[0] == "o":
+                _flat(e[1], out)
+            elif e[0] in ("sp", "b"):
+                out.append(" ")
+        out.append(")")
         return
     out.append(node.prefix)
     first = True
