@@ -2,7 +2,7 @@
 
     python bench/stage0_speed.py [--repeat N]
 
-Each workload is a Lisp program that times its own work with get-internal-real-time
+Each workload is a Lisp program that times its own work with get-internal-run-time (CPU time)
 and prints the milliseconds, so neither SBCL's nor Python's start-up is counted. The
 last row (when stages/compiler/modules.txt exists and loads) runs the embedded compiler
 on a small program under stage 0 and under SBCL.
@@ -22,10 +22,10 @@ sys.path.insert(0, ROOT)
 
 TIMER = """
 (defmacro timed (&body body)
-  `(let ((start (get-internal-real-time)))
+  `(let ((start (get-internal-run-time)))
      (let ((result (progn ,@body)))
        (format t "result ~a~%ms ~d~%" result
-               (floor (* 1000 (- (get-internal-real-time) start))
+               (floor (* 1000 (- (get-internal-run-time) start))
                       internal-time-units-per-second)))))
 """
 
@@ -132,10 +132,10 @@ def compiler_row(tmp):
     with open(script, "w") as f:
         f.write(loads + f"""
 (setq wasmboot-compiler::*stages-directory* "{stages_dir}")
-(let ((start (get-internal-real-time)))
+(let ((start (get-internal-run-time)))
   (let ((*standard-output* (make-broadcast-stream)))
     (wasmboot-compiler::compile-files (list "{prog}") "{out1}"))
-  (format t "result ok~%ms ~d~%" (floor (* 1000 (- (get-internal-real-time) start))
+  (format t "result ok~%ms ~d~%" (floor (* 1000 (- (get-internal-run-time) start))
                                           internal-time-units-per-second)))
 """)
     _, sbcl_ms = parse(run_sbcl(script))

@@ -372,7 +372,9 @@ def comp_progn_list(forms, sc, mv):
     for c in cs:
         lines.append(f"    {b.operand(c)}")
     lines.append(f"    return {b.operand(last)}")
-    return make("\n".join(lines), b)
+    f = make("\n".join(lines), b)
+    f.stmts = cs + [last]
+    return f
 
 
 def comp_body(body, sc, mv):
@@ -1090,12 +1092,16 @@ def comp_lambda(ll, body, sc, name=None, destructuring=False):
     L = parse_lambda_list(ll, nsc, destructuring, declared)
     if declared:
         nsc.specials = {d for d in declared if not (nsc.vars and d in nsc.vars)}
+    block_tag = None
     if name is not None and name.__class__ is Symbol:
         bsc = Scope(nsc, False)
         info = BlockInfo(name)
         bsc.blocks = {name: info}
         inner = comp_progn_list(forms, bsc, True)
         body_c = wrap_block(info, inner)
+        if info.used:
+            block_tag = info.tag
+            simple_body = inner
     else:
         body_c = comp_progn_list(forms, nsc, True)
     lname = name if name is not None else LAMBDA
@@ -1105,8 +1111,26 @@ def comp_lambda(ll, body, sc, name=None, destructuring=False):
         b = Binds()
         params = ", ".join(f"a{i}" for i in range(n))
         frame = "".join(f", a{i}" for i in range(n))
-        body_src = b.operand(body_c)
         kn, kname, kerr = b.name(_note), b.name(name), b.name(lname)
+        if block_tag is not None:
+            # the function's own block: caught right here, no extra closure level
+            body_src = b.operand(simple_body)
+            ktag, kbr = b.name(block_tag), b.name(BlockReturn)
+            return make(f"""def _f(penv):
+    def f({params}):
+        e = [penv{frame}]
+        try:
+            return {body_src}
+        except {kbr} as r:
+            if r.tag is {ktag}:
+                return r.value
+            raise
+        except Exception as ex:
+            {kn}(ex, {kerr})
+            raise
+    f.lisp_name = {kname}
+    return f""", b)
+        body_src = b.operand(body_c)
         return make(f"""def _f(penv):
     def f({params}):
         e = [penv{frame}]
@@ -1349,10 +1373,12 @@ def sf_while(x, sc, mv):
     body = comp_progn_list(list_items(x.cdr.cdr), sc, False)
     b = Binds()
     t = test(b)
-    bs = b.operand(body)
+    stmts = getattr(body, "stmts", None) or [body]
+    lines = "\n".join(f"        {b.operand(c)}" for c in stmts
+                      if getattr(c, "src", None) is None and not hasattr(c, "const"))
     return make(f"""def _f(e):
     while {t}:
-        {bs}
+{lines or "        pass"}
     return NIL""", b)
 
 
