@@ -55,6 +55,15 @@
         nil
         (progn (rplacd (nthcdr (- len n 1) list) nil) list))))
 
+(defun list-length (list)
+  "The length of a proper list, nil for a circular one."
+  (let ((n 0) (fast list) (slow list))
+    (loop
+      (when (endp fast) (return n))
+      (when (endp (cdr fast)) (return (+ n 1)))
+      (setq fast (cddr fast) slow (cdr slow) n (+ n 2))
+      (when (and (eq fast slow) (> n 0)) (return nil)))))
+
 (defun list-length-dotted (list)
   (let ((n 0))
     (loop while (consp list) do (setq n (+ n 1) list (cdr list)))

@@ -79,6 +79,26 @@ of NAMES, whatever its package."
             (setf (aref sequence i) (aref sequence (- n i 1)))
             (setf (aref sequence (- n i 1)) x))))))
 
+(defun coerce (object type)
+  "coerce between sequence types (list, vector, simple-vector, string), a string or
+symbol of length one to a character, and to t."
+  (cond ((or (eq type t) (type-name-is type "T")) object)
+        ((type-name-is type "LIST")
+         (if (listp object) object (map 'list #'identity object)))
+        ((type-name-is type "STRING" "SIMPLE-STRING" "BASE-STRING")
+         (if (stringp object) object (list-to-sequence (if (listp object) object
+                                                            (map 'list #'identity object))
+                                                        'string)))
+        ((type-name-is type "VECTOR" "SIMPLE-VECTOR" "ARRAY" "SEQUENCE")
+         (if (and (vectorp object) (not (type-name-is type "SIMPLE-VECTOR"))) object
+             (list-to-sequence (if (listp object) object (map 'list #'identity object))
+                               'vector)))
+        ((type-name-is type "CHARACTER")
+         (let ((s (string object)))
+           (if (= (length s) 1) (char s 0)
+               (error 'type-error :datum object :expected-type 'character))))
+        (t (error 'type-error :datum object :expected-type type))))
+
 ;;; Searching. MODE is :item (compare ITEM with :test/:test-not), :if or :if-not
 ;;; (call PRED); no closure is made per call.
 

@@ -358,6 +358,11 @@ it stops the printing by a throw."
          (if-exists (if if-exists-p if-exists :error))
          (if-does-not-exist (if if-does-not-exist-p if-does-not-exist
                                 (if output :create :error)))
+         (fd (progn
+               (unless (member if-exists '(:error :supersede nil :new-version :overwrite))
+                 (error 'simple-error :format-control "open: :if-exists ~S is not supported"
+                                      :format-arguments (list if-exists)))
+               nil))
          (fd (%host-open path (if output "output" "input")
                          (if (eq if-exists :error) "error" "supersede")
                          (if (eq if-does-not-exist :create) "create" "error"))))

@@ -25,3 +25,4 @@
 (merge 'list (list 1 3 5) (list 2 4) #'<)
 (list (nreverse (vector 1 2 3)) (nreverse (copy-seq "abc")) (make-sequence 'list 2 :initial-element 'a) (make-sequence 'string 2 :initial-element #\b))
 (list (handler-case (elt '(1 2) 5) (error () 'error)) (handler-case (subseq "abc" 2 10) (error () 'error)))
+(list (coerce '(1 2) 'vector) (coerce (vector 1 2) 'list) (coerce '(#\a #\b) 'string) (coerce "ab" 'list) (coerce "x" 'character) (coerce 'y 'character) (coerce '(1) 'simple-vector) (coerce 5 t) (list-length '(1 2 3)) (list-length '()) (let ((l (list 1 2))) (setf (cddr l) l) (list-length l)))
