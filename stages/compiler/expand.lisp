@@ -2,8 +2,15 @@
 ;;;;
 ;;;; Provides the macros of stages/SUBSET.md ("Macros"): backquote, the control macros,
 ;;;; the setf family, defstruct, define-condition, loop, destructuring-bind and the
-;;;; stream / condition helpers. Expansions use only special forms, the CL functions of
-;;;; SUBSET.md, other macros of this file and the primitives of stages/PRIMITIVES.md.
+;;;; stream / condition helpers; also ccase, ctypecase, psetf, rotatef, shiftf,
+;;;; multiple-value-prog1, nth-value, loop's being hash-keys/hash-values and
+;;;; loop-finish, and setf of getf, elt and user macro places. Expansions use only
+;;;; special forms, the CL functions of SUBSET.md, other macros of this file and the
+;;;; primitives of stages/PRIMITIVES.md.
+;;;;
+;;;; define-condition makes a structure type (the first parent is the included type)
+;;;; and stores the type's class record (:condition-class constructor report parent) as
+;;;; the global value of its name; stages/runtime-lib/conditions.lisp reads it.
 ;;;;
 ;;;; Entry points for the compiler core:
 ;;;;
