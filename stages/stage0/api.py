@@ -141,6 +141,32 @@ def to_python(x):
     return x
 
 
+def _lisp_load(path, *kwargs):
+    """CL:LOAD of a source file: its forms run in order, *package* restored after."""
+    p = path.value() if isinstance(path, LString) else str(path)
+    try:
+        with open(p, "rb") as f:
+            data = f.read()
+    except OSError:
+        from .conditions import lisp_error
+        lisp_error("The file ~S does not exist.", LString(p), ctype="FILE-ERROR")
+    text = decode_source(data, p)
+    pkg = cl("*PACKAGE*")
+    saved = pkg.value
+    reader = Reader(text, p, lambda: B.current_package(), B.features)
+    try:
+        while True:
+            r = reader.read_toplevel()
+            if r is None:
+                return T
+            Stage0.eval_toplevel(None, r[0])
+    finally:
+        pkg.value = saved
+
+
+cl("LOAD").function = _lisp_load
+
+
 class Stage0:
     def __init__(self, stdout=None, stderr=None, stdin_text=""):
         sys.setrecursionlimit(max(sys.getrecursionlimit(), RECURSION_LIMIT))
