@@ -271,13 +271,17 @@ class Stage0:
         """Run all forms of text; returns the primary value of the last one."""
         return C.primary(self._load_text(text, filename))
 
-    def call(self, name, *args):
-        """Call a global Lisp function by symbol or by name ("PKG::NAME" or "NAME" in CL-USER)."""
+    def call(self, name, *args, **keys):
+        """Call a global Lisp function by symbol or by name ("PKG::NAME" or "NAME" in
+        CL-USER). Python keyword arguments become Lisp keyword arguments:
+        results_path="r.tsv" is passed as :RESULTS-PATH "r.tsv"."""
         sym = self.symbol(name) if isinstance(name, str) else name
         fn = sym.function
         if fn is None or isinstance(fn, C.UndefinedFunction):
             raise Stage0Error(f"error: the function {name} is undefined")
         largs = [to_lisp(a) for a in args]
+        for k, v in keys.items():
+            largs += [kw(k.upper().replace("_", "-")), to_lisp(v)]
 
         def run():
             try:
@@ -287,6 +291,19 @@ class Stage0:
             finally:
                 self.flush()
         return _run_big_stack(run)
+
+    def set_value(self, name, value):
+        """Set a global (special) variable: s.set_value("WASMBOOT-COMPILER::*X*", "a/")."""
+        sym = self.symbol(name) if isinstance(name, str) else name
+        sym.value = to_lisp(value)
+        sym.special = True
+
+    def value(self, name):
+        """The global value of a variable (raw Lisp data; see to_python)."""
+        sym = self.symbol(name) if isinstance(name, str) else name
+        if sym.value is D.UNBOUND:
+            raise Stage0Error(f"error: the variable {name} is unbound")
+        return sym.value
 
     def symbol(self, name):
         """The symbol named by "PKG::NAME", "PKG:NAME" or "NAME" (CL-USER), interned as needed."""

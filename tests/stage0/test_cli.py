@@ -76,6 +76,16 @@ def test_api_call_converts_python_values():
     assert s.call("COMMON-LISP-USER::JOIN", [], "-").value() == ""
 
 
+def test_api_keyword_arguments_and_variables():
+    s = Stage0(stdout=io.StringIO())
+    s.fresh_user_package()
+    s.eval_string("(defvar *dir* nil) (defun kw-fn (a &key results-path (n 1)) (list a results-path n *dir*))")
+    s.set_value("*DIR*", "stages/")
+    from stages.stage0.api import to_python
+    assert to_python(s.call("KW-FN", "x", results_path="r.tsv")) == ["x", "r.tsv", 1, "stages/"]
+    assert to_python(s.value("*DIR*")) == "stages/"
+
+
 def test_api_error_is_stage0error():
     s = Stage0(stdout=io.StringIO())
     s.fresh_user_package()
