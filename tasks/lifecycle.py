@@ -1,7 +1,7 @@
 """The seed's lifecycle of one stage module as four doit tasks, each leaving a record:
 
     stageN:load         build/stageN.wasm -> load.json         the WasmModule entity, checked
-                        (file, magic, version, sections, boundary types)        [Not Loaded]
+                        (file, magic, version, sections, boundary types)   [Not Loaded, checked]
     stageN:compile      load.json -> compile.json + native code in the cache     [Compiled]
                         (key: wasm bytes, engine fingerprint incl. wasmtime version)
     stageN:instantiate  compile.json -> instantiate.json  each import matched to a shim [Running]
@@ -49,7 +49,7 @@ def tasks(cfg: StagesConfig, layout: Layout, n: int) -> list[dict]:
         from runtime.imports import check_boundary
         module = WasmModule.from_path(wasm)
         check_boundary(module)
-        write_json(rec["load"], {"state": "Not Loaded", "sha256": _sha256(wasm),
+        write_json(rec["load"], {"state": "Not Loaded (checked)", "sha256": _sha256(wasm),
                                  "module": module.to_dict()})
 
     @stage_action(layout, f"{name}:compile")

@@ -58,7 +58,7 @@ def loader(cfg: StagesConfig) -> dict:
 
 
 def native(cfg: StagesConfig) -> dict:
-    return {"engine": engine_signature(cfg)}
+    return {"engine": engine_signature(cfg), "cache_dir": cfg.runtime.cache_dir}
 
 
 def execution(cfg: StagesConfig) -> dict:

@@ -83,8 +83,9 @@ def tasks(cfg: StagesConfig, layout: Layout) -> list[dict]:
                 raise StepFailed(3, f"stage 1 needs {dep}: no such file")
         Path(out).parent.mkdir(parents=True, exist_ok=True)
         Path(results).parent.mkdir(parents=True, exist_ok=True)
-        tmp = f"{out}.{os.getpid()}.tmp"
-        tmp_results = f"{results}.{os.getpid()}.tmp"
+        # hidden temporary names beside the targets: renamed only when the maker succeeded
+        tmp = str(Path(out).with_name(f".{Path(out).name}.{os.getpid()}.tmp"))
+        tmp_results = str(Path(results).with_name(f".{Path(results).name}.{os.getpid()}.tmp"))
         try:
             if r.method == "wasm":
                 shutil.copyfile(r.path, tmp)

@@ -122,9 +122,11 @@ class Auto(DoitCmdBase):
         before = {p: _sig(p) for p in watched.files}
         r = self.builder.build(lambda: self.interrupted, self.force)
         self.force = set()
+        made = {os.path.abspath(p) for t in (r.tasks or {}).values() for p in t.targets}
         for name in r.executed:
             task = (r.tasks or {}).get(name)
-            for dep in (os.path.abspath(p) for p in (task.file_dep if task else ())):
+            deps = {os.path.abspath(p) for p in (task.file_dep if task else ())} - made
+            for dep in deps:  # sources only: targets change during a build by design
                 now = _sig(dep)
                 if (before[dep] != now) if dep in before else (now is not None and now[0] > start_ns):
                     self.force.add(name)

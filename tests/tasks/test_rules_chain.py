@@ -162,3 +162,21 @@ def test_preceding_context_makes_later_modules_depend_on_earlier_sources(project
     compiles = {t for t in r.ran if ":module-" in t}
     # b's results changed; c reads b as context, so it compiles again; a does not
     assert compiles == {"stage2:module-b", "stage2:module-c", "stage3:module-b", "stage3:module-c"}
+
+
+def test_a_trapping_compiler_is_exit_2_with_the_trap(project: Path):
+    (project / "fixture" / "stage1.wasm").write_bytes(wasmtime.wat2wasm(
+        '(module (func (export "_start"))'
+        ' (func $crash (export "compile_all") (param externref) (result i32) unreachable))'))
+    r = run_doit(project)
+    assert r.code == 2, r.out + r.err
+    assert "unreachable" in r.out + r.err and "stage2:module-" in r.out + r.err
+
+
+def test_compile_all_returning_2_is_exit_2(project: Path):
+    (project / "fixture" / "stage1.wasm").write_bytes(wasmtime.wat2wasm(
+        '(module (func (export "_start"))'
+        ' (func (export "compile_all") (param externref) (result i32) (i32.const 2)))'))
+    r = run_doit(project)
+    assert r.code == 2, r.out + r.err
+    assert "compile_all returned 2" in r.out + r.err
