@@ -31,6 +31,8 @@
     (+ limit 1)))
 
 (defun pp-newline (stream indent)
+  ;; as SBCL, no blanks at the end of a broken line
+  (trim-trailing-spaces stream)
   (put-char #\Newline stream)
   (dotimes (i indent) (put-char #\Space stream))
   (setq *pp-breaks* (+ *pp-breaks* 1)))
@@ -81,8 +83,6 @@ brackets that follow OBJECT directly."
     (cond (prefix
            (write-string prefix stream)
            (pp-object (cadr list) stream depth suffix))
-          ((not (null (cdr (last list))))
-           (let ((*pp-flat* t)) (output-object list stream depth)))
           ((code-layout-entries list)
            (pp-run-block stream (code-layout-entries list) list depth suffix))
           (t (pp-elements list "(" stream depth suffix (function-call-head-p list))))))
@@ -102,6 +102,15 @@ brackets that follow OBJECT directly."
          (count 0))
     (loop
       (when (null elements) (return))
+      (when (atom elements)
+        ;; the tail of a dotted list: a last section ". tail"
+        (let ((room (- (pp-line-length) (stream-column stream) 3 (+ suffix 1))))
+          (if (or miser previous-broke (> (flat-width elements room) room))
+              (pp-newline stream indent)
+              (put-char #\Space stream))
+          (write-string ". " stream)
+          (pp-element elements stream depth (+ suffix 1))
+          (return)))
       (let* ((x (car elements))
              (last (null (cdr elements)))
              ;; what follows the element up to the next possible break: the closing

@@ -149,6 +149,15 @@ buffer, the column is updated once."
             (setq i (- i 1))))
     string))
 
+(defun trim-trailing-spaces (stream)
+  "Drop the spaces at the end of an output stream's buffered text."
+  (when (member (stream-kind stream) '(:fd-output :string-output))
+    (let ((buffer (stream-buffer stream)))
+      (loop while (and (> (stream-fill stream) 0)
+                       (char= (char buffer (- (stream-fill stream) 1)) #\Space))
+            do (setf (stream-fill stream) (- (stream-fill stream) 1))
+               (setf (stream-column stream) (- (stream-column stream) 1))))))
+
 (defun measure-output (stream n)
   "A :measure stream (the pretty printer's) only counts; past its limit (kept in END)
 it stops the printing by a throw."
