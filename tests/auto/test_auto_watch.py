@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
+import time
 from pathlib import Path
 
 import pytest
 
-from auto_helpers import SAVE_STYLES, make_small_project, save_in_place, wait_for
+from auto_helpers import HERE, SAVE_STYLES, make_small_project, save_in_place, wait_for
 
 
 def _rebuilt(block: str) -> str:
@@ -114,3 +116,29 @@ def test_a_deleted_module_gets_a_clear_message(tmp_path: Path, autos):
     (proj / "sources.txt").write_text("src/b.txt\n")
     back = auto.wait_blocks(3, "the configuration's cycle")[2]
     assert "report" in _rebuilt(back) and "2/2 forms" in back and "FAILED" not in back
+
+
+def test_changes_during_a_build_queue_exactly_one_more_run(tmp_path: Path, autos):
+    proj = tmp_path / "slow"
+    (proj / "src").mkdir(parents=True)
+    shutil.copy(HERE / "fixture" / "slow_dodo.py", proj / "dodo.py")
+    src = proj / "src" / "in.txt"
+    src.write_text("v0" * 50)
+    (proj / "release").touch()
+    auto = autos(proj, "--debounce", "0.05")
+    auto.wait_blocks(1, "the first cycle")
+
+    (proj / "release").unlink()                      # hold the next build in its task
+    save_in_place(src, "v1" * 50)
+    wait_for(lambda: (proj / "out.txt").read_text() == "v1" * 25, "the build to start", proc=auto)
+    for text in ("v2" * 50, "v3" * 50):              # two separate bursts during the build
+        save_in_place(src, text)
+        time.sleep(0.3)                              # spacing, not an assertion
+    (proj / "release").touch()
+    blocks = auto.wait_blocks(3, "the held build and the queued one")
+    assert "rebuilt   slow" in blocks[1] and "rebuilt   slow" in blocks[2]
+    wait_for(lambda: (proj / "out.txt").read_text() == "v3" * 50, "the queued run's output", proc=auto)
+    save_in_place(src, "v4" * 50)                    # a sentinel: the queue is empty by then
+    blocks = auto.wait_blocks(4, "the sentinel's cycle")
+    assert (proj / "out.txt").read_text() == "v4" * 50
+    assert len(auto.blocks()) == 4, auto.out()
