@@ -31,3 +31,4 @@ line"
 (defstruct rt-point x (y 0) (label "p"))
 (list (prin1-to-string (make-rt-point :x 1)) (princ-to-string (make-rt-point :x '(a "b") :label #\c)))
 (progn (defstruct (rt-point3 (:include rt-point)) z) (prin1-to-string (make-rt-point3 :x 1 :z :k)))
+(loop for case in '(:upcase :downcase :capitalize) collect (let ((*print-case* case)) (list (prin1-to-string '(foo-bar |mixedCase| :key hello-world2 x1y |a b| cl-user::zork nil)) (princ-to-string '(foo-bar :key two-words-here)) (format nil "~a ~s" 'sym 'sym2))))
