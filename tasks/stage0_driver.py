@@ -30,8 +30,8 @@ def main(argv: list[str] | None = None) -> int:
                 s.load_compiler(str(Path(item).resolve().parent))
             else:
                 s.load_file(item)
-        extra = [s.symbol("KEYWORD:RESULTS-PATH"), args.results] if args.results else []
-        result = s.call(args.entry, list(args.sources), args.output, *extra)
+        keys = {"results_path": args.results} if args.results else {}
+        result = s.call(args.entry, list(args.sources), args.output, **keys)
     except Stage0Error as e:
         sys.stdout.flush()
         print(str(e), file=sys.stderr)

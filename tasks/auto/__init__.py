@@ -16,6 +16,8 @@ dodo.py whose tasks declare file_dep/targets. One concept per module:
     ignore.py     paths that never start a cycle: editor temp/backup files, VCS
                   directories, doit's database
     coalesce.py   debouncing: a burst of events (an editor's save) becomes one batch
+    changes.py    which batched paths really changed since the build that read them, and
+                  which tasks ran while their sources changed (they must run again)
     watcher.py    the watchdog observer: directories scheduled, events filtered, batched
     reports.py    reading a CompilationReport JSON (coverage, failed forms) generically
     printer.py    the one short block printed per cycle

@@ -7,8 +7,8 @@ one of their sources changes, until Ctrl-C (exit code 130).
     doit auto --clear              clear the screen before each cycle's block
 
 The loop: build (build.py) -> derive what to watch (watchset.py) and watch it
-(watcher.py) -> wait for a batch of changes (coalesce.py) -> drop paths whose file did
-not really change since the build that used it -> build again. Builds run on this (the
+(watcher.py) -> wait for a batch of changes (coalesce.py) -> keep the paths whose file
+really changed since the build that used it (changes.py) -> build again. Builds run on this (the
 main) thread, so they never overlap: whatever changes during a build waits, merged into
 one batch, for the next cycle.
 """
@@ -23,15 +23,14 @@ from doit.cmd_base import DoitCmdBase, tasks_and_deps_iter
 from doit.cmd_run import Run
 
 from .build import Builder, CycleResult
+from .changes import Change, ChangeTracker
 from .coalesce import Coalescer
 from .ignore import IgnoreRules
-from .printer import Change, Printer, rel
+from .printer import Printer, rel
 from .watcher import Watcher
 from .watchset import WatchSet
 
 EXIT_INTERRUPTED = 130   # the shell's code for a process ended by SIGINT
-STALE = ("changed during a build",)   # a signature no file has
-GRACE = 1.0              # seconds a renamed-away source may take to come back
 
 opt_clear = {"name": "clear", "long": "clear", "type": bool, "default": False,
              "help": "clear the screen before each cycle's report"}
@@ -43,14 +42,6 @@ def _run_options() -> tuple:
     # doit run's options; task output is captured (verbosity 0) unless asked for
     return tuple(dict(o, default=0, help=o["help"].replace("[default: 1]", "[default: 0]"))
                  if o["name"] == "verbosity" else o for o in Run.cmd_options)
-
-
-def _sig(path: str):
-    try:
-        st = os.stat(path)
-    except OSError:
-        return None
-    return (st.st_mtime_ns, st.st_size, st.st_ino)
 
 
 def _own_files(paths, roots: list[str]) -> list[str]:
@@ -84,8 +75,8 @@ class Auto(DoitCmdBase):
         self.interrupted = False
         self.watcher: Watcher | None = None
         self.builder: Builder | None = None
-        self.coalescer: Coalescer | None = None
-        self.force: set[str] = set()     # tasks the next cycle must rerun (see _build)
+        self.tracker: ChangeTracker | None = None
+        self.force: set[str] = set()     # tasks the next cycle must rerun (changes.py)
 
     # Not DoitCmdBase.execute: every cycle loads the dodo file afresh (build.py).
     def execute(self, params, args):
@@ -116,21 +107,10 @@ class Auto(DoitCmdBase):
         return EXIT_INTERRUPTED
 
     def _build(self, watched: WatchSet) -> CycleResult:
-        """Build; then note the tasks that ran while one of their sources changed (doit
-        recorded the newer checksum with the older output): the next cycle reruns them."""
-        start_ns = time.time_ns() - 50_000_000   # file times lag the clock by a tick
-        before = {p: _sig(p) for p in watched.files}
+        start_ns = time.time_ns()
+        before = self.tracker.snapshot(watched.files)
         r = self.builder.build(lambda: self.interrupted, self.force)
-        self.force = set()
-        made = {os.path.abspath(p) for t in (r.tasks or {}).values() for p in t.targets}
-        for name in r.executed:
-            task = (r.tasks or {}).get(name)
-            deps = {os.path.abspath(p) for p in (task.file_dep if task else ())} - made
-            for dep in deps:  # sources only: targets change during a build by design
-                now = _sig(dep)
-                if (before[dep] != now) if dep in before else (now is not None and now[0] > start_ns):
-                    self.force.add(name)
-                    self.coalescer.add(dep)   # and make sure there is a next cycle
+        self.force = self.tracker.stale_tasks(r.tasks, r.executed, before, start_ns)
         return r
 
     def _loop(self, params, args) -> int:
@@ -139,8 +119,8 @@ class Auto(DoitCmdBase):
                 params[key] = os.path.abspath(params[key])
         self.builder = Builder(self.loader, self.config, params, args, self._cmds, self.bin_name)
         printer = Printer(sys.stdout, clear=bool(params.get("clear")))
-        coalescer = self.coalescer = Coalescer(quiet=max(0.01, float(params.get("debounce") or 0.2)))
-        sigs: dict[str, tuple | None] = {}
+        coalescer = Coalescer(quiet=max(0.01, float(params.get("debounce") or 0.2)))
+        self.tracker = ChangeTracker(coalescer)
 
         t0, start_ns = time.perf_counter(), time.time_ns()
         r = self._build(WatchSet.empty())
@@ -154,21 +134,21 @@ class Auto(DoitCmdBase):
         self.watcher = Watcher(IgnoreRules(r.dep_file), coalescer)
         missing = self.watcher.update(ws)
         self.watcher.start()
-        self._record(ws, sigs, start_ns, coalescer)
+        self.tracker.record(ws, start_ns)
         note = f"watching {len(self.watcher.watched())} directories (Ctrl-C stops)"
         if missing:
             note += "; missing: " + " ".join(rel(d) for d in missing)
         printer.show(printer.block(None, r, time.perf_counter() - t0, note=note))
 
         while True:
-            changes = self._changes(coalescer.take(), sigs, coalescer)
+            changes = self.tracker.changes(coalescer.take())
             if not changes:
                 continue
             t0, start_ns = time.perf_counter(), time.time_ns()
             r = self._build(ws)
             ws = self._watchset(r, ws)
             missing = self.watcher.update(ws)
-            self._record(ws, sigs, start_ns, coalescer)
+            self.tracker.record(ws, start_ns)
             note = ("not watched (missing): " + " ".join(rel(d) for d in missing)) if missing else ""
             printer.show(printer.block(changes, r, time.perf_counter() - t0,
                                        self._still_needed(changes, r), note))
@@ -185,37 +165,6 @@ class Auto(DoitCmdBase):
         ws = WatchSet.of(r.tasks, r.selected, extra, {p for p in more if os.path.isdir(p)})
         # a graph that did not load: keep watching what was watched, plus what it read
         return ws if r.tasks is not None and r.selected is not None else previous.merged(ws)
-
-    @staticmethod
-    def _record(ws: WatchSet, sigs: dict, start_ns: int, coalescer: Coalescer) -> None:
-        """Remember the state of newly watched files; one modified since the build began
-        (edited during the build, before it was watched) is queued for the next cycle."""
-        for p in ws.files:
-            if p in sigs:
-                continue
-            s = _sig(p)
-            if s is not None and s[0] > start_ns:
-                sigs[p] = STALE
-                coalescer.add(p)
-            else:
-                sigs[p] = s
-
-    @staticmethod
-    def _changes(batch: list[str], sigs: dict, coalescer: Coalescer) -> list[Change]:
-        seen = dict.fromkeys(batch)
-        # A backup-and-rename save removes the file for a moment: give a known file that
-        # is missing a grace period to come back before calling it deleted.
-        if any(sigs.get(p) is not None and not os.path.exists(p) for p in seen):
-            seen.update(dict.fromkeys(coalescer.take(timeout=GRACE)))
-        changes = []
-        for p in seen:
-            now, before = _sig(p), sigs.get(p)
-            if (p in sigs and now == before) or (now is None and before is None):
-                continue  # nothing new since the last build, or a file that came and went
-            sigs[p] = now
-            kind = "deleted" if now is None else ("added" if before is None else "changed")
-            changes.append(Change(p, kind))
-        return changes
 
     @staticmethod
     def _still_needed(changes: list[Change], r: CycleResult) -> dict[str, list[str]]:

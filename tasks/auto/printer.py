@@ -14,20 +14,14 @@ from __future__ import annotations
 
 import os
 import time
-from dataclasses import dataclass
 from typing import TextIO
 
 from .build import CycleResult
+from .changes import Change
 
 CLEAR = "\x1b[2J\x1b[H"
 MAX_TASKS = 8
 MAX_FAILURES = 10
-
-
-@dataclass(frozen=True)
-class Change:
-    path: str   # absolute
-    kind: str   # "changed", "added" or "deleted"
 
 
 def rel(path: str) -> str:
