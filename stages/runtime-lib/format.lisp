@@ -1,5 +1,5 @@
 ;;;; format: destinations nil (a new string), t (*standard-output*), a stream, or a
-;;;; string with a fill pointer; directives ~a ~s ~w ~d ~b ~o ~x ~r (radix only) ~c ~p
+;;;; string with a fill pointer; directives ~a ~s ~w ~d ~b ~o ~x ~r (radix, English, Roman) ~c ~p
 ;;;; ~% ~& ~| ~~ ~newline ~* ~t ~? ~( ~) ~{ ~} ~^ ~[ ~; ~] with prefix parameters
 ;;;; (numbers, 'c, v, #) and the : and @ modifiers (column padding for ~a ~s ~d ...,
 ;;;; ~@d signs, ~:d commas, ~:[ ~@[ ~:{ ~@{ ~:@{ ...).
@@ -162,7 +162,10 @@ where SEPARATORS lists the ~; of this level as (tilde-index after-index colon)."
               ((char= d #\R)
                (if params
                    (format-integer stream (if args (pop args) (missing-argument control tilde)) (car params) (cdr params) colon at)
-                   (format-error control tilde "~R without a radix is not supported")))
+                   (let ((n (if args (pop args) (missing-argument control tilde))))
+                     (cond ((and at colon) (write-roman n stream t))
+                           (at (write-roman n stream nil))
+                           (t (write-english n stream colon))))))
               ((char= d #\C)
                (let ((ch (if args (pop args) (missing-argument control tilde))))
                  (cond (at (let ((*print-escape* t)) (write-character ch stream)))
@@ -255,6 +258,72 @@ where SEPARATORS lists the ~; of this level as (tilde-index after-index colon)."
                  (setq i after)))
               (t (format-error control tilde
                                (concatenate 'string "unknown directive ~" (string c)))))))))))
+
+(defvar *cardinal-ones*
+  #("zero" "one" "two" "three" "four" "five" "six" "seven" "eight" "nine" "ten" "eleven"
+    "twelve" "thirteen" "fourteen" "fifteen" "sixteen" "seventeen" "eighteen" "nineteen"))
+(defvar *ordinal-ones*
+  #("zeroth" "first" "second" "third" "fourth" "fifth" "sixth" "seventh" "eighth" "ninth"
+    "tenth" "eleventh" "twelfth" "thirteenth" "fourteenth" "fifteenth" "sixteenth"
+    "seventeenth" "eighteenth" "nineteenth"))
+(defvar *cardinal-tens*
+  #("" "" "twenty" "thirty" "forty" "fifty" "sixty" "seventy" "eighty" "ninety"))
+(defvar *ordinal-tens*
+  #("" "" "twentieth" "thirtieth" "fortieth" "fiftieth" "sixtieth" "seventieth" "eightieth"
+    "ninetieth"))
+(defvar *scale-names*
+  #("" " thousand" " million" " billion" " trillion" " quadrillion" " quintillion"))
+
+(defun english-below-1000 (n ordinal)
+  "N (0 < N < 1000) in English words; ORDINAL makes the last word an ordinal."
+  (let ((s (make-string-output-stream)) (hundreds (floor n 100)) (rest (mod n 100)))
+    (when (> hundreds 0)
+      (write-string (aref *cardinal-ones* hundreds) s)
+      (write-string (if (and ordinal (= rest 0)) " hundredth" " hundred") s)
+      (when (> rest 0) (write-char #\Space s)))
+    (cond ((= rest 0))
+          ((< rest 20) (write-string (aref (if ordinal *ordinal-ones* *cardinal-ones*) rest) s))
+          (t (let ((tens (floor rest 10)) (ones (mod rest 10)))
+               (if (= ones 0)
+                   (write-string (aref (if ordinal *ordinal-tens* *cardinal-tens*) tens) s)
+                   (progn (write-string (aref *cardinal-tens* tens) s)
+                          (write-char #\- s)
+                          (write-string (aref (if ordinal *ordinal-ones* *cardinal-ones*) ones)
+                                        s))))))
+    (get-output-stream-string s)))
+
+(defun write-english (n stream ordinal)
+  "~R (cardinal) and ~:R (ordinal), as SBCL spells them."
+  (cond ((= n 0) (write-string (if ordinal "zeroth" "zero") stream))
+        ((< n 0) (write-string "negative " stream) (write-english (- n) stream ordinal))
+        (t
+         (let ((groups '()) (m n))
+           (loop while (> m 0) do (push (mod m 1000) groups) (setq m (floor m 1000)))
+           ;; GROUPS: most significant first; the scale of the first is (length - 1)
+           (let ((scale (- (length groups) 1)) (first t)
+                 (last-nonzero (position-if #'plusp groups :from-end t)))
+             (loop for g in groups for i from 0
+                   do (when (> g 0)
+                        (unless first (write-char #\Space stream))
+                        (setq first nil)
+                        (let ((ordinal-here (and ordinal (= i last-nonzero)
+                                                 (= (- scale i) 0))))
+                          (write-string (english-below-1000 g ordinal-here) stream)
+                          (write-string (aref *scale-names* (- scale i)) stream)
+                          (when (and ordinal (= i last-nonzero) (> (- scale i) 0))
+                            (write-string "th" stream))))))))))
+
+(defun write-roman (n stream old)
+  "~@R and (OLD) ~:@R."
+  (let ((values '(1000 900 500 400 100 90 50 40 10 9 5 4 1))
+        (letters '("M" "CM" "D" "CD" "C" "XC" "L" "XL" "X" "IX" "V" "IV" "I")))
+    (loop for v in values for l in letters
+          do (unless (and old (= (length l) 2))
+               (loop while (>= n v) do (write-string l stream) (setq n (- n v)))))
+    (when old
+      ;; old style: no subtractive pairs
+      (loop for v in '(1000 500 100 50 10 5 1) for l in '("M" "D" "C" "L" "X" "V" "I")
+            do (loop while (>= n v) do (write-string l stream) (setq n (- n v)))))))
 
 (defun missing-argument (control index)
   (format-error control index "no more arguments"))

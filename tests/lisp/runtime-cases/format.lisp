@@ -65,3 +65,5 @@
 (handler-case (format nil "~q" 1) (error () 'format-error))
 (format nil "~a and ~a" 'a)
 (list (format nil "~w" "x") (let ((*print-escape* nil)) (format nil "~w" "x")))
+(loop for n in '(0 1 2 7 10 11 12 13 15 19 20 21 30 42 99 100 101 110 115 200 999 1000 1001 1010 1100 2000 12345 100000 1000000 1000001 123456789 1000000000 -5 -100) collect (list (format nil "~r" n) (format nil "~:r" n)))
+(loop for n in '(1 2 3 4 5 9 10 14 40 49 90 99 400 444 900 1994 2024 3999) collect (list (format nil "~@r" n) (format nil "~:@r" n)))
