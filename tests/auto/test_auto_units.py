@@ -133,3 +133,11 @@ def test_block(tmp_path: Path, monkeypatch):
         "  coverage  80.00% (-10.00) 8/10 forms, 1 failed, 1 skipped  r.json"]
     assert lines[5] == "  failed    src/a.lisp:1 bad form"
     assert lines[15:] == ["            ... 2 more in r.json", "  time      0.43 s"]
+
+
+def test_clear_option_clears_the_screen_before_each_block():
+    import io
+    out = io.StringIO()
+    Printer(out, clear=True).show("block\n")
+    Printer(out, clear=False).show("plain\n")
+    assert out.getvalue() == "\x1b[2J\x1b[Hblock\nplain\n"
