@@ -231,6 +231,13 @@ two-argument list* becomes cons; single-argument append of a final ,@ stays a co
 (defun case-otherwise-p (keys)
   (or (eq keys t) (named-p keys "OTHERWISE")))
 
+(defun case-keys-test (k keys)
+  "A test of K against KEYS: eql tests for a few keys (no call), member for more."
+  (cond ((null (cdr keys)) (list 'eql k (list 'quote (car keys))))
+        ((<= (length keys) 4)
+         (cons 'or (mapcar (lambda (key) (list 'eql k (list 'quote key))) keys)))
+        (t (list 'member k (list 'quote keys)))))
+
 (defun expand-case (keyform clauses final)
   "FINAL is nil (case) or a function of the key variable and the list of keys that
 returns the fall-through form (ecase)."
@@ -242,11 +249,7 @@ returns the fall-through form (ecase)."
               ((listp keys)
                (setq all-keys (append all-keys keys))
                (when keys
-                 (push (cons (if (cdr keys)
-                                 (list 'member k (list 'quote keys))
-                                 (list 'eql k (list 'quote (car keys))))
-                             body)
-                       cond-clauses)))
+                 (push (cons (case-keys-test k keys) body) cond-clauses)))
               (t (setq all-keys (append all-keys (list keys)))
                  (push (cons (list 'eql k (list 'quote keys)) body) cond-clauses)))))
     (when final

@@ -58,3 +58,5 @@
 (let ((n 1)) (nth-value n (floor 7 2)))
 (ccase 2 (1 'a) (2 'b))
 (ctypecase "s" (string 'str) (symbol 'sym))
+(mapcar (lambda (x) (case x ((1 2) 'small) ((3 4 5 6) 'medium) ((7 8 9 10 11 12) 'large) (t 'other))) '(1 2 3 6 7 12 13 nil))
+(mapcar (lambda (c) (case c ((#\a #\e #\i #\o #\u) 'vowel) ((#\Space #\Tab) 'blank) (t 'other))) (coerce "a x	e" 'list))
