@@ -169,7 +169,45 @@ symbol of length one to a character, and to t."
 
 ;;; Removal
 
+(defun remove-from-list (mode item pred list test test-not key)
+  "remove on a whole list without :count: the list itself when nothing goes (as CL
+allows), else a copy sharing the tail after the last removed element."
+  (let ((l list) (first-match nil))
+    (loop while (consp l)
+          do (when (element-matches mode item pred (car l) key test test-not)
+               (setq first-match l)
+               (return))
+             (setq l (cdr l)))
+    (if (null first-match)
+        list
+        (let* ((head (cons nil nil)) (tail head))
+          ;; the elements before the first match
+          (loop for p = list then (cdr p)
+                until (eq p first-match)
+                do (let ((cell (cons (car p) nil))) (rplacd tail cell) (setq tail cell)))
+          ;; the rest: keep runs of non-matching elements, sharing the final run
+          (let ((run (cdr first-match)) (p (cdr first-match)))
+            (loop while (consp p)
+                  do (if (element-matches mode item pred (car p) key test test-not)
+                         (progn
+                           (loop for q = run then (cdr q)
+                                 until (eq q p)
+                                 do (let ((cell (cons (car q) nil)))
+                                      (rplacd tail cell) (setq tail cell)))
+                           (setq run (cdr p)))
+                         nil)
+                     (setq p (cdr p)))
+            (rplacd tail run))
+          (cdr head)))))
+
 (defun remove-matches (mode item pred sequence from-end test test-not start end count key)
+  (if (and (listp sequence) (null count) (eql start 0) (null end))
+      (remove-from-list mode item pred sequence test test-not key)
+      (remove-matches-general mode item pred sequence from-end test test-not start end count
+                              key)))
+
+(defun remove-matches-general (mode item pred sequence from-end test test-not start end count
+                               key)
   (let* ((skip (if (and count from-end)
                    ;; with :from-end, the last COUNT matches go: keep the earlier ones
                    (max 0 (- (count-matches mode item pred sequence start end key test test-not)

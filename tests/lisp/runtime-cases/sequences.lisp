@@ -26,3 +26,5 @@
 (list (nreverse (vector 1 2 3)) (nreverse (copy-seq "abc")) (make-sequence 'list 2 :initial-element 'a) (make-sequence 'string 2 :initial-element #\b))
 (list (handler-case (elt '(1 2) 5) (error () 'error)) (handler-case (subseq "abc" 2 10) (error () 'error)))
 (list (coerce '(1 2) 'vector) (coerce (vector 1 2) 'list) (coerce '(#\a #\b) 'string) (coerce "ab" 'list) (coerce "x" 'character) (coerce 'y 'character) (coerce '(1) 'simple-vector) (coerce 5 t) (list-length '(1 2 3)) (list-length '()) (let ((l (list 1 2))) (setf (cddr l) l) (list-length l)))
+(let ((l (list 1 2 3 4 5 6))) (list (remove 3 l) (remove-if #'evenp l) (remove 9 l) (remove 6 l) (remove 1 l) (remove-if #'identity l) (remove-if-not #'evenp l) l))
+(progn (setq *print-length* nil) (loop for n below 8 collect (let ((l (loop for i below n collect (mod i 3)))) (list (remove 0 l) (remove 1 l) (delete 2 (copy-list l)) (remove-if #'zerop l :key #'1-)))))
