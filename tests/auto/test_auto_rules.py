@@ -67,3 +67,27 @@ def test_auto_on_the_rule_set(rules_project: Path, autos):
     stage1 = (proj / "fixture" / "stage1.wasm").read_bytes()
     assert stage2 == stage1.replace(b"fixture-note-v01", b"fixture-note-v02")
     assert auto.interrupt() == 130
+
+
+def test_auto_on_the_rule_set_follows_its_configuration(rules_project: Path, autos):
+    proj = rules_project
+    auto = autos(REPO, "-f", str(REPO / "dodo.py"), "-d", str(proj), *TARGETS)
+    auto.wait_blocks(1, "the first cycle")
+    config = proj / "stages" / "stages.toml"
+    good = config.read_text()
+
+    save_in_place(config, good.replace("[sources]", "[sources"))     # not TOML any more
+    broken = auto.wait_blocks(2, "the broken configuration's cycle")[1]
+    assert "stages/stages.toml changed" in broken.splitlines()[0]
+    assert re.search(r"^  error +loading the tasks: .*stages\.toml: not valid TOML", broken, re.M), broken
+    assert auto.proc.poll() is None
+
+    # a new module listed by the configuration: its compile task appears; the others
+    # stay up to date, the link and the report take it in
+    (proj / "src" / "d.hex").write_text("; part d: only a comment\n")
+    added = auto.wait_blocks(3, "the new file's cycle")[2]
+    assert "src/d.hex added" in added.splitlines()[0]
+    save_in_place(config, good.replace('"src/c.hex"]', '"src/c.hex", "src/d.hex"]'))
+    listed = auto.wait_blocks(4, "the repaired configuration's cycle")[3]
+    assert _ran(listed) == {"stage2:module-d", "stage2:link", "stage2:report"}, listed
+    assert "91/95 forms, 4 skipped" in listed
