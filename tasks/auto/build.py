@@ -94,13 +94,20 @@ class _CycleRun(Run):
     """doit's `run`, with the reporter wrapped and the default selection of `auto`."""
     name = "run"
 
-    def __init__(self, result: CycleResult, force: set[str], **kwargs) -> None:
-        super().__init__(**kwargs)
-        self.result, self.force = result, force
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)   # scans the plugin entry points: done once, not per cycle
+        self.start(CycleResult(), set(), self.loader)
+
+    def start(self, result: CycleResult, force: set[str], loader) -> None:
+        """Reset for a new cycle (doit creates the dependency manager afresh when none)."""
+        self.result, self.force, self.loader = result, force, loader
         self.recorder: RecordingReporter | None = None
         self.buffer = io.StringIO()
         self.started = False
         self._params: dict = {}
+        self.dep_manager = None
+        self.control = None
+        self.task_list = []
 
     def execute(self, params, args):
         self._params = params
@@ -161,6 +168,7 @@ class Builder:
         self.loader, self.config, self.params, self.args = loader, config, params, args
         self.cmds, self.bin_name = cmds, bin_name
         self.removed_on_interrupt: list[str] = []
+        self.run: _CycleRun | None = None
 
     def build(self, interrupted=lambda: False, force: set[str] = frozenset()) -> CycleResult:
         """One cycle. `interrupted()` says whether a Ctrl-C arrived: a reporter may turn
@@ -173,8 +181,11 @@ class Builder:
         r = CycleResult()
         out = io.StringIO()
         tracing = _TracingLoader(self.loader, r.reads, out)
-        run = _CycleRun(r, set(force), task_loader=tracing, config=self.config, bin_name=self.bin_name,
-                        cmds=self.cmds)
+        if self.run is None:
+            self.run = _CycleRun(task_loader=tracing, config=self.config, bin_name=self.bin_name,
+                                 cmds=self.cmds)
+        run = self.run
+        run.start(r, set(force), tracing)
         t0 = time.perf_counter()
         try:
             code = run.execute(_copy(self.params), list(self.args))
