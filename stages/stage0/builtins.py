@@ -1752,6 +1752,25 @@ def substitute_if(new, f, seq, *kwargs):
 def _every_some(kind):
     def f(pred, *seqs):
         fn = fn_of(pred)
+        if len(seqs) == 1 and (seqs[0].__class__ is Cons or seqs[0] is NIL):
+            x = seqs[0]
+            while x.__class__ is Cons:
+                v = fn(x.car)
+                if v.__class__ is MV:
+                    v = v[0] if v else NIL
+                if kind == "EVERY":
+                    if v is NIL:
+                        return NIL
+                elif kind == "SOME":
+                    if v is not NIL:
+                        return v
+                elif kind == "NOTANY":
+                    if v is not NIL:
+                        return NIL
+                elif v is NIL:
+                    return T
+                x = x.cdr
+            return {"EVERY": T, "SOME": NIL, "NOTANY": T, "NOTEVERY": NIL}[kind]
         lists = [seq_list(s) for s in seqs]
         n = min(len(l) for l in lists)
         for i in range(n):

@@ -25,6 +25,7 @@ SETF = S("SETF")
 
 SPECIAL_FORMS = {}     # Symbol -> handler(form, scope, mv) -> closure
 INLINE = {}            # Symbol -> builder(arg_closures) -> closure or None
+INLINE_SV = {}         # the same, used only where one value is wanted
 SINGLE_VALUED = set()  # builtin function symbols that never return MV
 
 
@@ -328,6 +329,12 @@ def comp_global_call(sym, argforms, sc, mv):
         c = inl(args)
         if c is not None:
             return c
+    if not mv:
+        inl = INLINE_SV.get(sym)
+        if inl is not None:
+            c = inl(args)
+            if c is not None:
+                return c
     if getattr(sym.function, "struct_accessor", None) is not None:
         from .inline import struct_accessor_call
         c = struct_accessor_call(sym, args)
@@ -1259,6 +1266,21 @@ def wrap_block(info, body):
     if not info.used:
         return body
     tag = info.tag
+    if True:
+        b = Binds()
+        stmts = getattr(body, "stmts", None) or [body]
+        lines = [f"        {b.operand(c)}" for c in stmts[:-1]
+                 if getattr(c, "src", None) is None and not hasattr(c, "const")]
+        lines.append(f"        return {b.operand(stmts[-1])}")
+        ktag, kbr = b.name(tag), b.name(BlockReturn)
+        body_lines = "\n".join(lines)
+        return make(f"""def _f(e):
+    try:
+{body_lines}
+    except {kbr} as r:
+        if r.tag is {ktag}:
+            return r.value
+        raise""", b)
 
     def blk(e):
         try:

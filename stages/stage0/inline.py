@@ -4,7 +4,9 @@ Each builder gets the argument closures and returns a closure made from a templa
 (operands inlined, see templates.py), or None for the generic path. The fast path only
 handles the common types; everything else goes to the type-checking builtin."""
 from .data import cl, sys, mkchar, _chars as CHARS
-from .compiler import INLINE
+from .compiler import INLINE, INLINE_SV
+from .data import HashTable, MV
+from .builtins import _hkey
 import re
 
 from .templates import Binds, make, make_expr
@@ -254,8 +256,13 @@ def i_aset(a, b_, c):
             if v.eltype is None and i < len(v.items):
                 v.items[i] = x
                 return x
+            if v.eltype == "u8" and x.__class__ is int and 0 <= x < 256 and i < len(v.items):
+                v.items[i] = x
+                return x
         elif c is LString and x.__class__ is Char:
             buf = v.buf
+            if buf is None and i < len(v.s):
+                buf = v.to_buf()
             if buf is not None and i < len(buf):
                 buf[i] = x.c
                 v.s = None
@@ -282,3 +289,47 @@ def i_member(a, b_):
                 return l
             l = l.cdr
     return NIL""", b)
+
+
+def _list_builder(args):
+    if len(args) > 12:
+        return None
+    b = Binds()
+    ops = [b.operand(a) for a in args]
+    # evaluate left to right, then build from the right
+    if not ops:
+        return make_expr("NIL", b)
+    temps = [b.temp() for _ in ops]
+    binds = ", ".join(f"({t} := {o})" for t, o in zip(temps, ops))
+    body = "NIL"
+    for t in reversed(temps):
+        body = f"Cons({t}, {body})"
+    return make_expr(f"(({binds}) and {body})" if len(ops) > 1 else f"Cons({ops[0]}, NIL)", b)
+
+
+INLINE[cl("LIST")] = _list_builder
+
+
+def _gethash_builder(args):
+    if len(args) not in (2, 3):
+        return None
+    b = Binds()
+    k, h = b.operand(args[0]), b.operand(args[1])
+    dflt = b.operand(args[2]) if len(args) == 3 else "NIL"
+    slow = _slow(b, "GETHASH")
+    hk = b.name(_hkey)
+    ht = b.name(HashTable)
+    mv = b.name(MV)
+    return make(f"""def _f(e):
+    k = {k}
+    h = {h}
+    d = {dflt}
+    if h.__class__ is {ht}:
+        i = h.d.get({hk}(h, k) if h.equal else k)
+        return d if i is None else h.vals[i]
+    v = {slow}(k, h, d)
+    return v[0] if v.__class__ is {mv} else v""", b)
+
+
+# only where a single value is wanted (GETHASH returns two values)
+INLINE_SV[cl("GETHASH")] = _gethash_builder
