@@ -246,7 +246,16 @@ def run(items, args, out):
         elif ch == "R":
             radix = _param(d, 0, args, None)
             if radix is None:
-                lisp_error("format: ~~R without a radix is not supported")
+                x = args.next()
+                if x.__class__ is not int:
+                    out.write(write_to_string(x, False, out.col))
+                elif d.at:
+                    out.write(_roman(x, old=d.colon))
+                elif d.colon:
+                    out.write(_ordinal(x))
+                else:
+                    out.write(_cardinal(x))
+                continue
             d2 = Directive("R", d.params[1:], d.colon, d.at)
             out.write(_int_text(args.next(), d2, args, radix))
         elif ch == "C":
@@ -343,6 +352,72 @@ def run(items, args, out):
                     pass
         else:
             lisp_error("format: unsupported directive ~~~A", LString(d.ch))
+
+
+_ONES = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+         "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen",
+         "eighteen", "nineteen"]
+_TENS = ["", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
+_SCALES = ["", " thousand", " million", " billion", " trillion", " quadrillion", " quintillion"]
+
+
+def _below_1000(n):
+    parts = []
+    if n >= 100:
+        parts.append(_ONES[n // 100] + " hundred")
+        n %= 100
+    if n >= 20:
+        t = _TENS[n // 10]
+        parts.append(t + ("-" + _ONES[n % 10] if n % 10 else ""))
+    elif n > 0:
+        parts.append(_ONES[n])
+    return " ".join(parts)
+
+
+def _cardinal(n):
+    if n == 0:
+        return "zero"
+    if n < 0:
+        return "negative " + _cardinal(-n)
+    groups = []
+    i = 0
+    while n > 0:
+        n, g = divmod(n, 1000)
+        if g:
+            groups.append(_below_1000(g) + _SCALES[i])
+        i += 1
+    return " ".join(reversed(groups))
+
+
+_ORD_SPECIAL = {"one": "first", "two": "second", "three": "third", "five": "fifth",
+                "eight": "eighth", "nine": "ninth", "twelve": "twelfth"}
+
+
+def _ordinal(n):
+    c = _cardinal(n)
+    head, sep, last = c.rpartition(" ")
+    h2, dash, word = last.rpartition("-")
+    if word in _ORD_SPECIAL:
+        word = _ORD_SPECIAL[word]
+    elif word.endswith("y"):
+        word = word[:-1] + "ieth"
+    else:
+        word = word + "th"
+    return head + sep + h2 + dash + word
+
+
+def _roman(n, old=False):
+    if not 0 < n < (5000 if old else 4000):
+        return str(n)
+    table = ([(1000, "M"), (500, "D"), (100, "C"), (50, "L"), (10, "X"), (5, "V"), (1, "I")] if old else
+             [(1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"), (50, "L"),
+              (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")])
+    out = []
+    for v, sym in table:
+        while n >= v:
+            out.append(sym)
+            n -= v
+    return "".join(out)
 
 
 def _capitalize_words(s):

@@ -27,6 +27,7 @@ def _init_backquote_prefixes():
 _init_backquote_prefixes()
 FUNCTION = cl("FUNCTION")
 PACKAGE_SYM = cl("*PACKAGE*")
+PRINT_CASE = cl("*PRINT-CASE*")
 
 _CHAR_NAMES = {
     "\0": "Nul", "\x01": "Soh", "\x02": "Stx", "\x03": "Etx", "\x04": "Eot", "\x05": "Enq",
@@ -72,9 +73,35 @@ def current_package():
     return p if isinstance(p, Package) else PACKAGES["COMMON-LISP-USER"]
 
 
+def _case_name(name):
+    """Apply *print-case* to a symbol name printed without escapes."""
+    case = PRINT_CASE.value
+    if case.__class__ is not Symbol or case.name == "UPCASE":
+        return name
+    if case.name == "DOWNCASE":
+        return name.lower()
+    if case.name == "CAPITALIZE":
+        out = []
+        prev = False
+        for c in name:
+            if c.isalnum():
+                out.append(c if not prev else c.lower())
+                prev = True
+            else:
+                out.append(c)
+                prev = False
+        return "".join(out)
+    return name
+
+
+def _sym_name(name):
+    e = symbol_name_escaped(name)
+    return e if e.startswith("|") else _case_name(e)
+
+
 def prin1_symbol(s):
     pkg = s.package
-    name = symbol_name_escaped(s.name)
+    name = _sym_name(s.name)
     if pkg is None:
         return "#:" + name
     if pkg is KEYWORD:
@@ -84,7 +111,7 @@ def prin1_symbol(s):
     if found is s:
         return name
     ext = pkg.external.get(s.name) is s
-    return symbol_name_escaped(pkg.name) + (":" if ext else "::") + name
+    return _sym_name(pkg.name) + (":" if ext else "::") + name
 
 
 def prin1_string(s):
@@ -99,7 +126,7 @@ def atom_text(x, escape):
     if t is LString:
         return prin1_string(x.value()) if escape else x.value()
     if t is Symbol:
-        return prin1_symbol(x) if escape else x.name
+        return prin1_symbol(x) if escape else _case_name(x.name)
     if t is Char:
         return prin1_char(x) if escape else x.c
     if t is str:  # a Python string that leaked into a message: print it as a string
@@ -204,7 +231,7 @@ def build(x, escape, depth=0):
 
 
 def symbol_text(s, escape):
-    return prin1_symbol(s) if escape else s.name
+    return prin1_symbol(s) if escape else _case_name(s.name)
 
 
 def _prefixed(p, node):
@@ -430,8 +457,37 @@ def code_entries(x, escape, depth):
     if name in _BLOCK_LIKE and n >= 2:
         first = _arglist(items[1], escape, d) if name in _EMPTY_AT_1 else B(items[1])
         return [op, ("ib", 3), ("b", "fill"), ("o", first), ("ib", 1)] + _body(items[2:], "linear", escape, d)
-    if name in ("PROGN", "COND", "LOCALLY"):
+    if name in ("PROGN", "LOCALLY"):
         return [op] + _body(items[1:], "linear", escape, d)
+    if name in ("DO", "DO*") and n >= 3 and (items[1].__class__ is Cons or items[1] is NIL):
+        vars_ = []
+        for i, v in enumerate(_items(items[1])):
+            if i:
+                vars_.append(("b", "mandatory"))
+            vars_.append(("o", _linear_list(_items(v), escape, d) if v.__class__ is Cons else B(v)))
+        first = code_block(vars_) if items[1] is not NIL else "()"
+        return ([op, ("sp",), ("o", first), ("ib", 3), ("b", "linear"), ("o", B(items[2])), ("ib", 1)] +
+                _body(items[3:], "linear", escape, d))
+    if name == "TAGBODY" and n >= 2:
+        e = [op]
+        for f in items[1:]:
+            tag = f.__class__ is not Cons
+            e += [("ib", 0 if tag else 1), ("b", "linear"), ("o", B(f))]
+        return e
+    if name in ("DEFVAR", "DEFPARAMETER", "DEFCONSTANT") and n >= 3:
+        return [op, ("sp",), ("o", B(items[1])), ("ib", 1)] + _body(items[2:], "linear", escape, d)
+    if name in ("DEFSTRUCT", "DEFPACKAGE", "DEFINE-CONDITION") and n >= 2:
+        return [op, ("sp",), ("o", B(items[1])), ("ib", 1)] + _body(items[2:], "linear", escape, d)
+    if name == "DECLARE" and n >= 3:
+        e = [op, ("sp",), ("ic", 0), ("o", B(items[1]))]
+        for f in items[2:]:
+            e += [("b", "mandatory"), ("o", B(f))]
+        return e
+    if name == "LOOP" and n >= 3 and all(v.__class__ is Cons for v in items[1:]):
+        e = [op, ("sp",), ("ic", 0), ("o", B(items[1]))]
+        for f in items[2:]:
+            e += [("b", "mandatory"), ("o", B(f))]
+        return e
     if name in ("SETQ", "PSETQ", "SETF", "PSETF") and n >= 5 and n % 2 == 1:
         e = [op, ("sp",), ("ic", 0)]
         for i in range(1, n, 2):
