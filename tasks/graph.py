@@ -22,6 +22,7 @@ from . import fixpoint, lifecycle, link, modules, report, stage1, summary
 from .config import StagesConfig
 from .exit_status import BootstrapReporter
 from .layout import Layout
+from .outcome import remove_leftovers
 
 DEP_FILE = ".doit.db"
 
@@ -46,11 +47,13 @@ def _remove(*paths: str) -> None:
 
 
 def _with_clean(task: dict, basename: str, layout: Layout) -> dict:
-    """`doit clean` removes a task's targets, its timing record and what it names in
-    task["clean_also"] (e.g. the native code cache entry of a compile step)."""
+    """`doit clean` removes a task's targets, its timing record, the leftovers of
+    interrupted writes and what it names in task["clean_also"] (e.g. the native code
+    cache entry of a compile step)."""
     full = task.get("basename", basename) + (f":{task['name']}" if "name" in task else "")
     also = task.pop("clean_also", None)
-    actions = [clean_targets, (_remove, [layout.timing(full)])]
+    actions = [clean_targets, (_remove, [layout.timing(full)]),
+               (remove_leftovers, [list(task.get("targets", [])) + [layout.timing(full)]])]
     if also is not None:
         actions.insert(0, also)  # it may read a target (compile.json) to know what to remove
     if task.get("actions"):

@@ -24,7 +24,7 @@ from doit.tools import config_changed
 from . import host, signature
 from .config import StagesConfig
 from .layout import Layout
-from .outcome import StepFailed, stage_action, write_json
+from .outcome import StepFailed, remove_leftovers, stage_action, write_json
 
 
 def _sha256(path: str) -> str:
@@ -98,6 +98,7 @@ def tasks(cfg: StagesConfig, layout: Layout, n: int) -> list[dict]:
             return
         if entry:
             Path(entry).unlink(missing_ok=True)
+            remove_leftovers([entry])
 
     return [
         {"name": "load", "doc": f"check {wasm} and write its WasmModule entity (load.json)",

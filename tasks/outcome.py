@@ -71,3 +71,15 @@ def write_json(path: str, data: dict) -> None:
     """A record, written atomically, with stable key order (so equal data = equal bytes)."""
     from runtime.atomic import atomic_write_text
     atomic_write_text(path, json.dumps(data, indent=2, sort_keys=True) + "\n")
+
+
+def remove_leftovers(targets: list[str]) -> None:
+    """Temporary files an interrupted atomic write of a target left beside it
+    (".NAME.*.tmp" from runtime/atomic.py and stage 1, ".NAME.*.part" from clysm:fs)."""
+    from pathlib import Path
+    for t in targets:
+        p = Path(t)
+        if p.parent.is_dir():
+            for left in p.parent.glob(f".{p.name}.*"):
+                if left.suffix in (".tmp", ".part"):
+                    left.unlink(missing_ok=True)

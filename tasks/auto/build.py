@@ -199,11 +199,14 @@ class Builder:
             if not run.started:
                 r.load_error = _last_line(out.getvalue()) or f"the dodo file exited with code {code}"
         except InvalidCommand as e:
-            r.code, r.load_error, r.bad_selection = 3, str(e).strip(), run.started
+            r.code, r.bad_selection = 3, run.started
+            r.load_error = (str(e).strip().splitlines() or ["invalid command"])[0]
         except (InvalidDodoFile, InvalidTask) as e:
-            r.code, r.load_error = 3, str(e).strip().splitlines()[0]
+            r.code = 3
+            self._error(r, run, (str(e).strip().splitlines() or [type(e).__name__])[0])
         except Exception as e:  # a broken dodo file must not stop the watcher
-            r.code, r.load_error = 3, f"{type(e).__name__}: {e}"
+            r.code = 3
+            self._error(r, run, f"{type(e).__name__}: {e}")
         if interrupted():
             self._cleanup(run)
             raise KeyboardInterrupt
@@ -212,7 +215,7 @@ class Builder:
         rec = run.recorder
         if rec is not None:
             r.executed, r.uptodate = rec.executed, rec.uptodate
-            r.failed, r.errors = rec.failed, rec.errors
+            r.failed, r.errors = rec.failed, rec.errors + r.errors
         control = getattr(run, "control", None)
         if control is not None and control.selected_tasks is not None:
             r.selected = list(control.selected_tasks)
@@ -224,6 +227,13 @@ class Builder:
                 if view is not None:
                     r.reports_after[p] = view
         return r
+
+    @staticmethod
+    def _error(r: CycleResult, run: _CycleRun, message: str) -> None:
+        if run.started:
+            r.errors.append(message)
+        else:
+            r.load_error = message
 
     def _cleanup(self, run: _CycleRun) -> None:
         if run.recorder is not None and run.recorder.in_flight is not None:

@@ -2,7 +2,7 @@
 
 Editors write temporary and backup files beside the file being saved (vim: `4913`,
 `.x.swp`, `x~`; emacs: `.#x`, `#x#`, `x~`; many tools: `*.tmp`, also our own atomic
-writes `.x.NNN.tmp`); VCS directories churn on every commit; doit's database changes on
+writes `.x.NNN.tmp` and the runtime's clysm:fs output files `.x.NNN.part`); VCS directories churn on every commit; doit's database changes on
 every run. Reacting to any of these would make the watcher trigger itself.
 """
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 import fnmatch
 import os
 
-EDITOR_PATTERNS = ("*~", ".#*", "#*#", "*.swp", "*.swx", "*.swo", "4913", "*.tmp")
+EDITOR_PATTERNS = ("*~", ".#*", "#*#", "*.swp", "*.swx", "*.swo", "4913", "*.tmp", "*.part")
 IGNORED_DIRS = frozenset({".git", ".hg", ".svn", "__pycache__"})
 
 

@@ -46,3 +46,6 @@ def test_sigkill_mid_stage_then_bootstrap_reaches_the_fixpoint(project: Path, ma
     for p in build.rglob(".*"):
         if p.is_file():
             assert p.name.endswith((".tmp", ".part")), p
+    # and `doit clean` removes them with everything else the tasks made
+    assert run_doit(project, command="clean").code == 0
+    assert [p for p in build.rglob("*") if p.is_file()] == []
