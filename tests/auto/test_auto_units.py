@@ -19,7 +19,7 @@ def test_ignore_rules(tmp_path: Path):
     rules = IgnoreRules(str(tmp_path / ".doit.db"))
     src = tmp_path / "src"
     for name in ("a.lisp~", ".#a.lisp", "#a.lisp#", ".a.lisp.swp", ".a.lisp.swx", "4913",
-                 "a.lisp.tmp", ".stage2.wasm.x1y2.tmp"):
+                 "a.lisp.tmp", ".stage2.wasm.x1y2.tmp", ".a.art.x1y2.part"):
         assert rules.ignored(str(src / name)), name
     for path in (src / ".git" / "index", tmp_path / ".hg" / "x", src / ".svn" / "entries",
                  tmp_path / ".doit.db", tmp_path / ".doit.db-journal", tmp_path / ".doit.db.dat"):
