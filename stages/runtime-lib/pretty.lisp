@@ -40,7 +40,9 @@
 (defun pretty-candidate-p (object)
   "True for the objects whose layout the pretty printer decides."
   (and *print-pretty* (not *pp-flat*)
-       (or (consp object) (and (vectorp object) (not (stringp object))))
+       (or (consp object) (and (vectorp object) (not (stringp object)))
+           (and (not (functionp object)) (not (symbolp object)) (not (characterp object))
+                (not (integerp object)) (plain-structure-p object)))
        (not (and *print-level* (> 0 *print-level*)))))
 
 (defvar *cl-operator-names*
@@ -73,9 +75,31 @@ brackets that follow OBJECT directly."
   (let ((room (- (pp-line-length) (stream-column stream) suffix)))
     (if (<= (flat-width object room) room)
         (let ((*pp-flat* t)) (output-object object stream depth))
-        (if (consp object)
-            (pp-list object stream depth suffix)
-            (pp-elements (map 'list #'identity object) "#(" stream depth suffix nil)))))
+        (cond ((consp object) (pp-list object stream depth suffix))
+              ((vectorp object)
+               (pp-elements (map 'list #'identity object) "#(" stream depth suffix nil))
+              (t (pp-structure object stream depth suffix))))))
+
+(defun plain-structure-p (object)
+  "A structure printed as #S(...) (not a condition, hash table or stream)."
+  (and (%struct-name object) (not (condition-p object)) (not (hash-table-p object))
+       (not (streamp object))))
+
+(defun pp-structure (object stream depth suffix)
+  "#S(NAME :SLOT value ...): one slot per line when it does not fit, as SBCL."
+  (let* ((name (%struct-name object))
+         (s (make-string-output-stream))
+         (entries '())
+         (index 0))
+    (let ((*print-escape* t) (*pp-flat* t)) (write-symbol name s))
+    (push (list :text (get-output-stream-string s)) entries)
+    (dolist (slot (%struct-slot-names name))
+      (push (list :b :linear) entries)
+      (push (list :text (concatenate 'string ":" (symbol-name slot))) entries)
+      (push (list :sp) entries)
+      (push (list :o (%struct-slot-value object index)) entries)
+      (setq index (+ index 1)))
+    (pp-run-block stream (nreverse entries) object depth suffix "#S(")))
 
 (defun pp-list (list stream depth suffix)
   ;; a dotted tail or a quote form is printed flat, as one unit
@@ -339,6 +363,7 @@ or as a function call."
   (cond ((eq (car e) :o) (flat-width (cadr e) limit))
         ((eq (car e) :blk) (flat-width (cadr e) limit))
         ((eq (car e) :sp) 1)
+        ((eq (car e) :text) (length (cadr e)))
         (t 0)))
 
 (defun section-fits-p (entries stream suffix)
@@ -355,11 +380,11 @@ block's end and SUFFIX) fits after the current column."
         (when (> width room) (return nil))
         (setq entries (cdr entries))))))
 
-(defun pp-run-block (stream entries object depth suffix)
+(defun pp-run-block (stream entries object depth suffix &optional (prefix "("))
   "Print the block for OBJECT: ( entries ), breaking lines as the entries say."
   (let* ((room (- (pp-line-length) (stream-column stream) suffix))
          (linear (> (flat-width object room) room)))
-    (put-char #\( stream)
+    (write-string prefix stream)
     (let* ((start (stream-column stream))
            (indent start)
            (section-breaks *pp-breaks*)
@@ -376,6 +401,7 @@ block's end and SUFFIX) fits after the current column."
                      (pp-run-block stream (caddr e) (cadr e) (+ depth 1) e-suffix)
                      (write-string "()" stream)))
                 ((eq kind :sp) (put-char #\Space stream))
+                ((eq kind :text) (write-string (cadr e) stream))
                 ((eq kind :ib) (setq indent (+ start (cadr e))))
                 ((eq kind :ic) (setq indent (+ (stream-column stream) (cadr e))))
                 ((eq kind :save) (setq mark (stream-column stream)))

@@ -215,6 +215,8 @@ not ending with a sign."
 ;;; Structures and other objects
 
 (defun write-structure (object stream depth)
+  (when (and *print-pretty* (not *pp-flat*))
+    (return-from write-structure (pp-object object stream depth 0)))
   (let ((name (%struct-name object)))
     (write-string "#S(" stream)
     (let ((*print-escape* t)) (write-symbol name stream))

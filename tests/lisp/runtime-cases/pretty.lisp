@@ -26,3 +26,5 @@
 (mapcar #'prin1-to-string (pp-samples))
 (mapcar #'princ-to-string (pp-samples))
 (format nil "~{~a~^ ~}" (loop for i below 40 collect (loop for j below 3 collect i)))
+(defstruct big-structure-name alpha-slot beta-slot gamma-slot delta-slot epsilon-slot)
+(progn (print (make-big-structure-name :alpha-slot '(some-function-name argument-one) :beta-slot "a long string value here" :gamma-slot 12345 :delta-slot '(a b c) :epsilon-slot nil)) (print (list 1 (make-big-structure-name :alpha-slot 1))) (print (make-big-structure-name :alpha-slot (loop for i below 30 collect i))) (format t "~%~a" (make-big-structure-name :beta-slot "str")) (print (list (make-big-structure-name) (make-big-structure-name))) nil)
