@@ -5,6 +5,7 @@ A doit command plugin (registered in pyproject.toml as the `doit.COMMAND` entry 
 dodo.py whose tasks declare file_dep/targets. One concept per module:
 
     command.py    the `Auto` doit command: options, the watch loop, Ctrl-C -> exit 130
+    interrupt.py  Ctrl-C handling: the first SIGINT stops, never while doit saves its db
     build.py      one build cycle in this process: reload the dodo file, run doit's Run
                   command on the selected tasks, collect what happened (a CycleResult)
     recorder.py   a reporter wrapper that remembers which tasks ran, failed, were up to

@@ -29,6 +29,7 @@ from doit.cmd_run import Run
 from doit.cmdparse import DefaultUpdate
 from doit.exceptions import InvalidCommand, InvalidDodoFile, InvalidTask
 
+from .interrupt import InterruptGuard
 from .recorder import RecordingReporter
 from .reports import ReportView, read_report
 from .tracing import reads_recorded
@@ -96,11 +97,11 @@ class _CycleRun(Run):
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)   # scans the plugin entry points: done once, not per cycle
-        self.start(CycleResult(), set(), self.loader)
+        self.start(CycleResult(), set(), self.loader, InterruptGuard())
 
-    def start(self, result: CycleResult, force: set[str], loader) -> None:
+    def start(self, result: CycleResult, force: set[str], loader, guard: InterruptGuard) -> None:
         """Reset for a new cycle (doit creates the dependency manager afresh when none)."""
-        self.result, self.force, self.loader = result, force, loader
+        self.result, self.force, self.loader, self.guard = result, force, loader, guard
         self.recorder: RecordingReporter | None = None
         self.buffer = io.StringIO()
         self.started = False
@@ -123,6 +124,7 @@ class _CycleRun(Run):
         for name in self.force:  # doit's record of these tasks cannot be trusted: see Builder
             if name in r.tasks:
                 self.dep_manager.remove(name)
+        self.dep_manager.close = self._uninterrupted(self.dep_manager.close)
         auto = self._params.get("auto_tasks")
         if self.sel_default_tasks and auto:
             self.sel_tasks = list(auto)
@@ -139,6 +141,14 @@ class _CycleRun(Run):
         return super()._execute(self.buffer, verbosity, always, continue_, self.recorder,
                                 num_process, par_type, single, auto_delayed_regex,
                                 force_verbosity, failure_verbosity, pdb)
+
+
+    def _uninterrupted(self, close):
+        """doit's Dependency.close() writes the database: no Ctrl-C in the middle."""
+        def close_database():
+            with self.guard.deferred():
+                close()
+        return close_database
 
 
 def _copy(params: DefaultUpdate) -> DefaultUpdate:
@@ -170,9 +180,10 @@ class Builder:
         self.removed_on_interrupt: list[str] = []
         self.run: _CycleRun | None = None
 
-    def build(self, interrupted=lambda: False, force: set[str] = frozenset()) -> CycleResult:
-        """One cycle. `interrupted()` says whether a Ctrl-C arrived: a reporter may turn
-        the KeyboardInterrupt into a SystemExit, the cleanup must happen all the same.
+    def build(self, guard: InterruptGuard | None = None, force: set[str] = frozenset()) -> CycleResult:
+        """One cycle. `guard` holds Ctrl-C while doit saves its database and says whether
+        one arrived (a reporter may turn the KeyboardInterrupt into a SystemExit: the
+        cleanup must happen all the same).
 
         `force`: tasks whose doit record is forgotten first, so they run again. doit
         checksums a task's file_deps when the task *ends*: a source saved while its task
@@ -185,7 +196,8 @@ class Builder:
             self.run = _CycleRun(task_loader=tracing, config=self.config, bin_name=self.bin_name,
                                  cmds=self.cmds)
         run = self.run
-        run.start(r, set(force), tracing)
+        guard = guard or InterruptGuard()
+        run.start(r, set(force), tracing, guard)
         t0 = time.perf_counter()
         try:
             code = run.execute(_copy(self.params), list(self.args))
@@ -207,7 +219,7 @@ class Builder:
         except Exception as e:  # a broken dodo file must not stop the watcher
             r.code = 3
             self._error(r, run, f"{type(e).__name__}: {e}")
-        if interrupted():
+        if guard.interrupted:
             self._cleanup(run)
             raise KeyboardInterrupt
         r.seconds = time.perf_counter() - t0

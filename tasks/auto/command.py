@@ -26,6 +26,7 @@ from .build import Builder, CycleResult
 from .changes import Change, ChangeTracker
 from .coalesce import Coalescer
 from .ignore import IgnoreRules
+from .interrupt import InterruptGuard
 from .printer import Printer, rel
 from .watcher import Watcher
 from .watchset import WatchSet
@@ -72,7 +73,7 @@ class Auto(DoitCmdBase):
     def __init__(self, task_loader=None, cmds=None, **kwargs) -> None:
         super().__init__(task_loader, cmds=cmds, **kwargs)
         self._cmds = cmds
-        self.interrupted = False
+        self.guard = InterruptGuard()
         self.watcher: Watcher | None = None
         self.builder: Builder | None = None
         self.tracker: ChangeTracker | None = None
@@ -80,8 +81,7 @@ class Auto(DoitCmdBase):
 
     # Not DoitCmdBase.execute: every cycle loads the dodo file afresh (build.py).
     def execute(self, params, args):
-        previous = signal.getsignal(signal.SIGINT)
-        signal.signal(signal.SIGINT, self._on_sigint)
+        self.guard.install()
         try:
             return self._loop(params, args)
         except KeyboardInterrupt:
@@ -89,13 +89,7 @@ class Auto(DoitCmdBase):
         finally:
             if self.watcher is not None:
                 self.watcher.stop()
-            signal.signal(signal.SIGINT, previous if not self.interrupted else signal.SIG_IGN)
-
-    def _on_sigint(self, signum, frame):
-        # the first Ctrl-C stops; further ones must not interrupt the cleanup
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
-        self.interrupted = True
-        raise KeyboardInterrupt
+            self.guard.uninstall()
 
     def _stop(self) -> int:
         signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -109,7 +103,7 @@ class Auto(DoitCmdBase):
     def _build(self, watched: WatchSet) -> CycleResult:
         start_ns = time.time_ns()
         before = self.tracker.snapshot(watched.files)
-        r = self.builder.build(lambda: self.interrupted, self.force)
+        r = self.builder.build(self.guard, self.force)
         self.force = self.tracker.stale_tasks(r.tasks, r.executed, before, start_ns)
         return r
 

@@ -141,3 +141,27 @@ def test_clear_option_clears_the_screen_before_each_block():
     Printer(out, clear=True).show("block\n")
     Printer(out, clear=False).show("plain\n")
     assert out.getvalue() == "\x1b[2J\x1b[Hblock\nplain\n"
+
+
+def test_interrupt_guard_holds_ctrl_c_inside_deferred_blocks():
+    import os
+    import signal
+
+    import pytest
+
+    from tasks.auto.interrupt import InterruptGuard
+    guard = InterruptGuard()
+    previous = signal.getsignal(signal.SIGINT)
+    guard.install()
+    try:
+        reached = []
+        with pytest.raises(KeyboardInterrupt):
+            with guard.deferred():
+                os.kill(os.getpid(), signal.SIGINT)   # handled at the next bytecode
+                for _ in range(1000):
+                    pass
+                reached.append("end of block")        # not cut short
+        assert reached == ["end of block"] and guard.interrupted
+        os.kill(os.getpid(), signal.SIGINT)           # a second Ctrl-C: ignored
+    finally:
+        signal.signal(signal.SIGINT, previous)
