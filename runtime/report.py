@@ -129,9 +129,12 @@ class Summary:
     def of(cls, modules: list[ModuleResult]) -> "Summary":
         total = sum(m.total for m in modules)
         compiled = sum(m.compiled for m in modules)
-        pct = 100.0 if total == 0 else round(100.0 * compiled / total, 2)
-        return cls(total, compiled, sum(m.failed for m in modules),
-                   sum(m.skipped for m in modules), pct)
+        skipped = sum(m.skipped for m in modules)
+        # Skipped forms (in-package, declaim, ...) are directives, not code: the success
+        # rate is over the forms that had to compile.
+        attempted = total - skipped
+        pct = 100.0 if attempted <= 0 else round(100.0 * compiled / attempted, 2)
+        return cls(total, compiled, sum(m.failed for m in modules), skipped, pct)
 
     def to_dict(self) -> dict:
         return {"total_forms": self.total_forms, "compiled": self.compiled,

@@ -92,3 +92,13 @@ def test_invalid_report_is_not_written(tmp_path):
     with pytest.raises(ReportInvalid):
         report.write(tmp_path / "r.json")
     assert not (tmp_path / "r.json").exists()
+
+
+def test_coverage_counts_only_forms_that_had_to_compile():
+    # 1 skipped directive + 3 compiled + 1 failed: 3 of the 4 real forms compiled.
+    report = CompilationReport.build("stage2-v0.1", [
+        ModuleResult("a.lisp", 3, 1, 5, skipped=1,
+                     failures=[FormFailure("a.lisp", 9, 1, "(bad)", "unsupported")])])
+    assert report.summary.skipped == 1 and report.summary.coverage_pct == 75.0
+    only_directives = CompilationReport.build("stage2-v0.1", [ModuleResult("p.lisp", 0, 0, 2, skipped=2)])
+    assert only_directives.summary.coverage_pct == 100.0
