@@ -260,19 +260,19 @@ where SEPARATORS lists the ~; of this level as (tilde-index after-index colon)."
                                (concatenate 'string "unknown directive ~" (string c)))))))))))
 
 (defvar *cardinal-ones*
-  #("zero" "one" "two" "three" "four" "five" "six" "seven" "eight" "nine" "ten" "eleven"
+  (vector "zero" "one" "two" "three" "four" "five" "six" "seven" "eight" "nine" "ten" "eleven"
     "twelve" "thirteen" "fourteen" "fifteen" "sixteen" "seventeen" "eighteen" "nineteen"))
 (defvar *ordinal-ones*
-  #("zeroth" "first" "second" "third" "fourth" "fifth" "sixth" "seventh" "eighth" "ninth"
+  (vector "zeroth" "first" "second" "third" "fourth" "fifth" "sixth" "seventh" "eighth" "ninth"
     "tenth" "eleventh" "twelfth" "thirteenth" "fourteenth" "fifteenth" "sixteenth"
     "seventeenth" "eighteenth" "nineteenth"))
 (defvar *cardinal-tens*
-  #("" "" "twenty" "thirty" "forty" "fifty" "sixty" "seventy" "eighty" "ninety"))
+  (vector "" "" "twenty" "thirty" "forty" "fifty" "sixty" "seventy" "eighty" "ninety"))
 (defvar *ordinal-tens*
-  #("" "" "twentieth" "thirtieth" "fortieth" "fiftieth" "sixtieth" "seventieth" "eightieth"
+  (vector "" "" "twentieth" "thirtieth" "fortieth" "fiftieth" "sixtieth" "seventieth" "eightieth"
     "ninetieth"))
 (defvar *scale-names*
-  #("" " thousand" " million" " billion" " trillion" " quadrillion" " quintillion"))
+  (vector "" " thousand" " million" " billion" " trillion" " quadrillion" " quintillion"))
 
 (defun english-below-1000 (n ordinal)
   "N (0 < N < 1000) in English words; ORDINAL makes the last word an ordinal."
