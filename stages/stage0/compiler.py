@@ -24,6 +24,8 @@ K_ALLOW_OTHER_KEYS = kw("ALLOW-OTHER-KEYS")
 SETF = S("SETF")
 
 SPECIAL_FORMS = {}     # Symbol -> handler(form, scope, mv) -> closure
+CL_PACKAGE = S("CAR").package
+SYS_PACKAGE = sys("%WHILE").package
 INLINE = {}            # Symbol -> builder(arg_closures) -> closure or None
 INLINE_SV = {}         # the same, used only where one value is wanted
 SINGLE_VALUED = set()  # builtin function symbols that never return MV
@@ -384,6 +386,65 @@ def comp_progn_list(forms, sc, mv):
     return f
 
 
+def host_frame(sc):
+    """The nearest scope with a runtime frame (None at top level)."""
+    while sc is not None and not sc.runtime:
+        sc = sc.parent
+    return sc
+
+
+_CLOSURE_MAKERS = None
+
+
+def closure_free(forms, sc, limit=4000):
+    """True when no closure can be made inside forms (so their bindings may live in the
+    enclosing frame): no lambda, flet, labels, nested defun, :no-error clause, local
+    macro or user macro (whose expansion is unknown). Conservative."""
+    global _CLOSURE_MAKERS
+    if _CLOSURE_MAKERS is None:
+        _CLOSURE_MAKERS = {S("LAMBDA"), S("FLET"), S("LABELS"), S("DEFUN"), S("DEFMACRO"),
+                           sys("%NAMED-LAMBDA"), sys("%DEFUN"), sys("%DEFMACRO"), kw("NO-ERROR"),
+                           S("DEFINE-CONDITION"), S("DEFSTRUCT"), sys("%DEFSTRUCT"),
+                           sys("%DEFINE-CONDITION"), S("FUNCTION")}
+    makers = _CLOSURE_MAKERS
+    stack = list(forms)
+    count = 0
+    while stack:
+        x = stack.pop()
+        count += 1
+        if count > limit:
+            return False
+        if x.__class__ is Cons:
+            op = x.car
+            if op.__class__ is Symbol:
+                if op in makers:
+                    if op is S("FUNCTION") and x.cdr.__class__ is Cons and x.cdr.car.__class__ is Symbol:
+                        stack.append(x.cdr.cdr)
+                        continue
+                    return False
+                if op.macro is not None and op.package is not CL_PACKAGE and op.package is not SYS_PACKAGE:
+                    return False
+                if sc is not None and op.__class__ is Symbol:
+                    lf = lookup_fun(sc, op)
+                    if lf is not None and lf[0] == "macro":
+                        return False
+            while x.__class__ is Cons:
+                stack.append(x.car)
+                x = x.cdr
+        elif x.__class__ is Symbol and x in makers:
+            return False
+    return True
+
+
+def body_lines(body, b):
+    """Statement lines (in a def) running the compiled progn body and returning its value."""
+    stmts = getattr(body, "stmts", None) or [body]
+    lines = [f"    {b.operand(c)}" for c in stmts[:-1]
+             if getattr(c, "src", None) is None and not hasattr(c, "const")]
+    lines.append(f"    return {b.operand(stmts[-1])}")
+    return lines
+
+
 def comp_body(body, sc, mv):
     """Body with leading declarations (in a scope that may declare specials)."""
     specials, forms = parse_body(body)
@@ -732,6 +793,29 @@ def sf_let(x, sc, mv):
         else:
             lex_syms.append(var)
             inits.append(ic)
+    host = host_frame(sc)
+    if not dyn and not declared and host is not None and inits and closure_free(forms, sc):
+        # the variables get slots in the enclosing frame: no new frame per entry
+        nsc = Scope(sc, False)
+        nsc.vars = {}
+        idxs = []
+        for v in lex_syms:
+            idxs.append(host.size)
+            nsc.vars[v] = host.size
+            host.size += 1
+        body = comp_progn_list(forms, nsc, mv)
+        b = Binds()
+        lines = ["def _f(e):"]
+        if len(inits) == 1:
+            lines.append(f"    e[{idxs[0]}] = {b.operand(inits[0])}")
+        else:
+            temps = [b.temp() for _ in inits]
+            for t, i in zip(temps, inits):
+                lines.append(f"    {t} = {b.operand(i)}")
+            for t, i in zip(temps, idxs):
+                lines.append(f"    e[{i}] = {t}")
+        lines += body_lines(body, b)
+        return make("\n".join(lines), b)
     nsc = Scope(sc, True)
     for s in lex_syms:
         nsc.add_var(s)
@@ -739,11 +823,12 @@ def sf_let(x, sc, mv):
         nsc.specials = set(d for d in declared if d not in nsc.vars or d in [v for v, _ in dyn]) if nsc.vars else set(declared)
     body = comp_progn_list(forms, nsc, mv)
     n = len(inits)
+    extra = nsc.size - 1 - n
     if not dyn:
         b = Binds()
         bs = b.name(body)
         items = "".join(", " + b.operand(i) for i in inits)
-        return make_expr(f"{bs}([e{items}])", b)
+        return make_expr(f"{bs}([e{items}{', None' * extra}])", b)
     dsyms = [s for s, _ in dyn]
     dinits = [i for _, i in dyn]
     # Evaluate all inits in order (lexical and special interleaved as written).
@@ -766,7 +851,7 @@ def sf_let(x, sc, mv):
                 lv[k] = inits[k](e)
             else:
                 dv[k] = dinits[k](e)
-        ne = [e] + lv
+        ne = [e] + lv + [None] * extra
         return dynamic_bind(dsyms, dv, lambda: body(ne))
     return let_dyn
 
@@ -785,6 +870,21 @@ def sf_letstar(x, sc, mv):
         decl = lisp_list([DECLARE, lisp_list([SPECIAL] + specials)]) if specials else None
         inner = lisp_list([LETS, lisp_list(bindings[1:])] + ([decl] if decl else []) + forms)
         return sf_let(lisp_list([LET, lisp_list([bindings[0]])] + ([decl] if decl else []) + [inner]), sc, mv)
+    host = host_frame(sc)
+    if not declared and host is not None and bindings and closure_free(forms, sc):
+        nsc = Scope(sc, False)
+        nsc.vars = {}
+        b = Binds()
+        lines = ["def _f(e):"]
+        for bnd in bindings:
+            var, init = _binding_parts(bnd)
+            ic = comp(init, nsc) if init is not None else const(NIL)
+            lines.append(f"    e[{host.size}] = {b.operand(ic)}")
+            nsc.vars[var] = host.size
+            host.size += 1
+        body = comp_progn_list(forms, nsc, mv)
+        lines += body_lines(body, b)
+        return make("\n".join(lines), b)
     nsc = Scope(sc, True)
     inits = []
     for b in bindings:
@@ -1117,7 +1217,7 @@ def comp_lambda(ll, body, sc, name=None, destructuring=False):
         n = len(L.req)
         b = Binds()
         params = ", ".join(f"a{i}" for i in range(n))
-        frame = "".join(f", a{i}" for i in range(n))
+        frame = "".join(f", a{i}" for i in range(n)) + ", None" * (size - 1 - n)
         kn, kname, kerr = b.name(_note), b.name(name), b.name(lname)
         if block_tag is not None:
             # the function's own block: caught right here, no extra closure level
@@ -1213,7 +1313,8 @@ def sf_flet(x, sc, mv):
     for d in defs:
         nsc.add_fun(d.car)
     body = comp_body(x.cdr.cdr, nsc, mv)
-    return lambda e: body([e] + [m(e) for m in makers])
+    pad = [None] * (nsc.size - 1 - len(defs))
+    return lambda e: body([e] + [m(e) for m in makers] + pad)
 
 
 @special_form("LABELS")
@@ -1224,7 +1325,7 @@ def sf_labels(x, sc, mv):
         nsc.add_fun(d.car)
     makers = [comp_lambda(d.cdr.car, d.cdr.cdr, nsc, name=d.car) for d in defs]
     body = comp_body(x.cdr.cdr, nsc, mv)
-    n = len(makers)
+    n = nsc.size - 1
 
     def labels(e):
         ne = [e] + [None] * n
@@ -1482,14 +1583,15 @@ def sf_mvb(x, sc, mv):
         nsc.specials = set()
     body = comp_progn_list(forms, nsc, mv)
     n = len(vars_)
+    pad = [None] * (nsc.size - 1 - n)
     if n == 2:
         def mvb2(e):
             v = valc(e)
             if v.__class__ is MV:
                 k = len(v)
-                ne = [e, v[0] if k > 0 else NIL, v[1] if k > 1 else NIL]
+                ne = [e, v[0] if k > 0 else NIL, v[1] if k > 1 else NIL] + pad
             else:
-                ne = [e, v, NIL]
+                ne = [e, v, NIL] + pad
             return body(ne)
         return mvb2
 
@@ -1501,7 +1603,7 @@ def sf_mvb(x, sc, mv):
                 vals.extend([NIL] * (n - len(vals)))
         else:
             vals = [v] + [NIL] * (n - 1) if n else []
-        return body([e] + vals)
+        return body([e] + vals + pad)
     return mvb
 
 

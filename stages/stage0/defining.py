@@ -287,11 +287,10 @@ def sf_handler_case(x, sc, mv):
             no_error = C.comp_lambda(cl_.cdr.car, body, sc)
             continue
         nsc = Scope(sc, True)
-        if ll:
-            nsc.add_var(ll[0])
-        clauses.append((spec, C.comp_body(body, nsc, mv)))
+        nsc.add_var(ll[0] if ll else sys("%IGNORED-CONDITION"))
+        clauses.append((spec, C.comp_body(body, nsc, mv), [None] * (nsc.size - 2)))
 
-    specs = [spec for spec, _ in clauses]
+    specs = [spec for spec, _, _ in clauses]
 
     def hc(e):
         HANDLERS.append(specs)
@@ -302,9 +301,9 @@ def sf_handler_case(x, sc, mv):
                 KeyError, ValueError, RecursionError) as ex:
             del HANDLERS[n:]
             cond = to_condition(ex)
-            for spec, body in clauses:
+            for spec, body, pad in clauses:
                 if condition_matches(cond, spec):
-                    return body([e, cond])
+                    return body([e, cond] + pad)
             raise
         finally:
             del HANDLERS[n:]

@@ -35,3 +35,12 @@ def test_program_output(program):
     expected = expected_output(program)
     assert error is None, f"stage 0 failed: {error}\noutput so far:\n{got}"
     assert got == expected
+
+
+@pytest.mark.skipif(__import__("shutil").which("sbcl") is None, reason="SBCL is not installed")
+@pytest.mark.parametrize("program", S0_PROGRAMS, ids=[p.stem for p in S0_PROGRAMS])
+def test_s0_expected_output_is_sbcls(program):
+    """Stage 0's own programs: the .out file is what SBCL prints (the oracle)."""
+    import subprocess
+    r = subprocess.run(["sbcl", "--script", str(program)], capture_output=True, timeout=120)
+    assert r.stdout.decode("utf-8") == expected_output(program)
