@@ -379,6 +379,16 @@ define-condition.")
 (defvar *struct-accessors* (make-hash-table :test 'eq)
   "Accessor function name -> (structure-name . slot-index), for setf.")
 
+(defvar *struct-accessor-names* (make-hash-table :test 'equal)
+  "Accessor name (a string) -> (structure-name . slot-index): the fallback when the
+symbol setf sees is not the one defstruct made (a compiler that renames the functions
+defstruct defines into its own package).")
+
+(defun struct-accessor-info (name)
+  (and (symbolp name)
+       (or (gethash name *struct-accessors*)
+           (gethash (symbol-name name) *struct-accessor-names*))))
+
 (defvar *place-macroexpand-function* nil
   "Nil, or a function of a form returning (values expansion expanded-p): how setf,
 incf, push ... expand a place that is a call of a user's macro. The compiler binds it.")
@@ -476,8 +486,8 @@ incf, push ... expand a place that is a call of a user's macro. The compiler bin
                ((string= name "SYMBOL-VALUE") (done (list 'set (car temps) store)))
                ((string= name "FILL-POINTER")
                 (done (list '%set-fill-pointer (car temps) store)))
-               ((gethash op *struct-accessors*)
-                (let ((info (gethash op *struct-accessors*)))
+               ((struct-accessor-info op)
+                (let ((info (struct-accessor-info op)))
                   (values real-temps real-vals store
                           (list '%struct-set (car temps) (list 'quote (car info)) (cdr info) store)
                           (list '%struct-ref (car temps) (list 'quote (car info)) (cdr info)))))
@@ -869,6 +879,7 @@ Nil means (intern name *package*), the host's current package.")
         (dolist (s slots)
           (let ((accessor (struct-symbol conc-name (car s))))
             (setf (gethash accessor *struct-accessors*) (cons name index))
+            (setf (gethash (symbol-name accessor) *struct-accessor-names*) (cons name index))
             (push (list 'defun accessor (list obj)
                         (list '%struct-ref obj (list 'quote name) index))
                   forms))
@@ -954,6 +965,9 @@ symbols (wasmboot-runtime::error) denote the CL names."
                   (list 'quote parent))
             forms)
       (dolist (r (reverse readers))
+        (let ((info (cons name (position (cdr r) slots :key #'car))))
+          (setf (gethash (car r) *struct-accessors*) info)
+          (setf (gethash (symbol-name (car r)) *struct-accessor-names*) info))
         (push (list 'defun (car r) (list obj)
                     (list '%struct-ref obj (list 'quote name) (position (cdr r) slots :key #'car)))
               forms))

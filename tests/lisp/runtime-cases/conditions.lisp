@@ -25,3 +25,4 @@
 (handler-case (with-input-from-string (s "") (read-char s)) (end-of-file () 'eof))
 (handler-case (open "/nonexistent/dir/file.txt") (file-error () 'file-error))
 (handler-case (error 'type-error :datum 1 :expected-type 'list) (error (c) (princ-to-string c)))
+(progn (define-condition rt-mutable (error) ((n :initarg :n :accessor rt-mutable-n))) (handler-case (error 'rt-mutable :n 1) (rt-mutable (c) (incf (rt-mutable-n c) 10) (rt-mutable-n c))))
