@@ -413,6 +413,11 @@ def _digit(c, radix):
         d = ord(c) - 48
     elif "a" <= c.lower() <= "z" and c.isascii():
         d = ord(c.lower()) - 87
+    elif not c.isascii():
+        import unicodedata
+        d = unicodedata.decimal(c, None)  # other Unicode decimal digits, as SBCL
+        if d is None:
+            return None
     else:
         return None
     return d if d < radix else None
@@ -2219,6 +2224,9 @@ def char_name(c):
     n = cn(check_char(c).c)
     if c.c == " ":
         n = "Space"
+    if n is None:
+        import unicodedata
+        n = unicodedata.name(c.c, "").replace(" ", "_") or None
     return NIL if n is None else LString(n)
 
 
@@ -3323,3 +3331,68 @@ def get_internal_run_time():
 
 S("INTERNAL-TIME-UNITS-PER-SECOND").value = 1000000
 S("INTERNAL-TIME-UNITS-PER-SECOND").constant = True
+
+
+# -- a few more sequence and list functions ------------------------------------------------
+@defun("/")
+def divide(a, *more):
+    """Integer division that is exact; a ratio result is outside the subset (error)."""
+    check_int(a)
+    if not more:
+        more, a = (a,), 1
+    for b in more:
+        _div_check(a, b)
+        if a % b:
+            lisp_error("~D/~D is a ratio: ratios are not in the subset", a, b, ctype="ARITHMETIC-ERROR")
+        a = a // b
+    return fix(a)
+
+
+@defun("MAKE-SEQUENCE")
+def make_sequence(rtype, n, *kwargs):
+    k = _kw(kwargs, ("INITIAL-ELEMENT",))
+    mk = _result_type_maker(rtype)
+    if mk is lisp_list:
+        return lisp_list([k.get("INITIAL-ELEMENT", NIL)] * n)
+    if mk is LVector:
+        return LVector([k.get("INITIAL-ELEMENT", NIL)] * n)
+    ie = k.get("INITIAL-ELEMENT", None)
+    return mk([ie if ie is not None else mkchar("\0")] * n)
+
+
+@defun("MEMBER-IF-NOT")
+def member_if_not(pred, lst, *kwargs):
+    return member_if(complement(pred), lst, *kwargs)
+
+
+@defun("RASSOC-IF")
+def rassoc_if(pred, alist, *kwargs):
+    f = fn_of(pred)
+    for p in items_of_list(alist):
+        if p.__class__ is Cons and call1(f, p.cdr) is not NIL:
+            return p
+    return NIL
+
+
+@defun("MERGE")
+def merge(rtype, a, b, pred, *kwargs):
+    k = _kw(kwargs, ("KEY",))
+    fn = fn_of(pred)
+    key = _key_fn(k) or (lambda x: x)
+    x, y = seq_list(a), seq_list(b)
+    out = []
+    i = j = 0
+    while i < len(x) and j < len(y):
+        if call1(fn, key(y[j]), key(x[i])) is not NIL:
+            out.append(y[j])
+            j += 1
+        else:
+            out.append(x[i])
+            i += 1
+    out += x[i:] + y[j:]
+    return _result_type_maker(rtype)(out)
+
+
+@defun("HASH-TABLE-SIZE")
+def hash_table_size(h):
+    return max(14, len(check_hash(h).keys))

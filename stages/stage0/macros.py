@@ -206,6 +206,11 @@ def m_ecase(form, env):
     return _case(form, env, "ECASE")
 
 
+@macro("CCASE")
+def m_ccase(form, env):
+    return _case(form, env, "CCASE")
+
+
 def _typecase(form, env, error):
     a = args_of(form)
     g = gensym()
@@ -230,6 +235,11 @@ def m_typecase(form, env):
 
 @macro("ETYPECASE")
 def m_etypecase(form, env):
+    return _typecase(form, env, True)
+
+
+@macro("CTYPECASE")
+def m_ctypecase(form, env):
     return _typecase(form, env, True)
 
 
