@@ -10,11 +10,15 @@
                        checksums file_deps when a task *ends*, so it recorded the newer
                        text as built although the task read the older one; the next
                        cycle must rerun them (Builder.build(force=...))
+    still_needed(...)  deleted files the selected tasks still depend on, for a clear
+                       message
 """
 from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+
+from doit.cmd_base import tasks_and_deps_iter
 
 from .coalesce import Coalescer
 from .watchset import WatchSet
@@ -91,3 +95,18 @@ class ChangeTracker:
                     stale.add(name)
                     self.coalescer.add(dep)   # and make sure there is a next cycle
         return stale
+
+
+def still_needed(changes: list[Change], tasks: dict | None,
+                 selected: list[str] | None) -> dict[str, list[str]]:
+    """Deleted files that selected tasks still depend on -> those tasks' names."""
+    gone = {c.path for c in changes if c.kind == "deleted"}
+    if not gone or not tasks or not selected:
+        return {}
+    out: dict[str, list[str]] = {}
+    for t in tasks_and_deps_iter(tasks, selected):
+        for p in t.file_dep:
+            ap = os.path.abspath(p)
+            if ap in gone:
+                out.setdefault(ap, []).append(t.name)
+    return out

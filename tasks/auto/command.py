@@ -19,17 +19,17 @@ import signal
 import sys
 import time
 
-from doit.cmd_base import DoitCmdBase, tasks_and_deps_iter
+from doit.cmd_base import DoitCmdBase
 from doit.cmd_run import Run
 
 from .build import Builder, CycleResult
-from .changes import Change, ChangeTracker
+from .changes import ChangeTracker, still_needed
 from .coalesce import Coalescer
 from .ignore import IgnoreRules
 from .interrupt import InterruptGuard
 from .printer import Printer, rel
 from .watcher import Watcher
-from .watchset import WatchSet
+from .watchset import WatchSet, project_files
 
 EXIT_INTERRUPTED = 130   # the shell's code for a process ended by SIGINT
 
@@ -43,20 +43,6 @@ def _run_options() -> tuple:
     # doit run's options; task output is captured (verbosity 0) unless asked for
     return tuple(dict(o, default=0, help=o["help"].replace("[default: 1]", "[default: 0]"))
                  if o["name"] == "verbosity" else o for o in Run.cmd_options)
-
-
-def _own_files(paths, roots: list[str]) -> list[str]:
-    """The files under the project (or the dodo file's directory), not those of installed
-    packages that happened to be read while the dodo file imported them."""
-    libs = {os.path.abspath(p) for p in sys.path if "site-packages" in p or "dist-packages" in p}
-    libs |= {os.path.abspath(os.path.dirname(os.__file__))}
-    out = []
-    for p in paths:
-        if any(p == lib or p.startswith(lib + os.sep) for lib in libs):
-            continue
-        if any(p.startswith(root + os.sep) for root in roots):
-            out.append(p)
-    return out
 
 
 class Auto(DoitCmdBase):
@@ -145,12 +131,12 @@ class Auto(DoitCmdBase):
             self.tracker.record(ws, start_ns)
             note = ("not watched (missing): " + " ".join(rel(d) for d in missing)) if missing else ""
             printer.show(printer.block(changes, r, time.perf_counter() - t0,
-                                       self._still_needed(changes, r), note))
+                                       still_needed(changes, r.tasks, r.selected), note))
 
     def _watchset(self, r: CycleResult, previous: WatchSet) -> WatchSet:
         ns = getattr(self.loader, "namespace", None) or {}
         dodo = os.path.abspath(ns["__file__"]) if ns.get("__file__") else None
-        extra = set(_own_files(r.reads, [os.getcwd()] + ([os.path.dirname(dodo)] if dodo else [])))
+        extra = set(project_files(r.reads, [os.getcwd()] + ([os.path.dirname(dodo)] if dodo else [])))
         if dodo:
             extra.add(dodo)
         more = r.config.get("auto_watch") or []
@@ -159,16 +145,3 @@ class Auto(DoitCmdBase):
         ws = WatchSet.of(r.tasks, r.selected, extra, {p for p in more if os.path.isdir(p)})
         # a graph that did not load: keep watching what was watched, plus what it read
         return ws if r.tasks is not None and r.selected is not None else previous.merged(ws)
-
-    @staticmethod
-    def _still_needed(changes: list[Change], r: CycleResult) -> dict[str, list[str]]:
-        gone = {c.path for c in changes if c.kind == "deleted"}
-        if not gone or not r.tasks or not r.selected:
-            return {}
-        out: dict[str, list[str]] = {}
-        for t in tasks_and_deps_iter(r.tasks, r.selected):
-            for p in t.file_dep:
-                ap = os.path.abspath(p)
-                if ap in gone:
-                    out.setdefault(ap, []).append(t.name)
-        return out

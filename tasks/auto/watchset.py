@@ -16,6 +16,7 @@ swaps it in atomically.
 from __future__ import annotations
 
 import os
+import sys
 from dataclasses import dataclass
 
 from doit.cmd_base import tasks_and_deps_iter
@@ -60,3 +61,17 @@ class WatchSet:
         files = deps | {p for p in extra if p not in targets}
         dirs = sources | {os.path.dirname(p) for p in files}
         return cls(frozenset(files), frozenset(dirs), frozenset(sources), frozenset(targets))
+
+
+def project_files(paths, roots: list[str]) -> list[str]:
+    """The files under the project (or the dodo file's directory), not those of installed
+    packages that happened to be read while the dodo file imported them."""
+    libs = {os.path.abspath(p) for p in sys.path if "site-packages" in p or "dist-packages" in p}
+    libs |= {os.path.abspath(os.path.dirname(os.__file__))}
+    out = []
+    for p in paths:
+        if any(p == lib or p.startswith(lib + os.sep) for lib in libs):
+            continue
+        if any(p.startswith(root + os.sep) for root in roots):
+            out.append(p)
+    return out
