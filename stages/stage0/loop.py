@@ -319,15 +319,15 @@ class Parser:
         if into is None:
             if st.default_acc is None:
                 v = gensym("ACC")
-                tail = gensym("TAIL") if kind == "list" else None
-                st.bindings.append((v, 0 if kind == "num" else NIL))
+                tail = gensym("TAIL") if kind in ("list", "max") else None
+                st.bindings.append((v, 0 if kind in ("num", "max") else NIL))
                 if tail is not None:
                     st.bindings.append((tail, NIL))
                 st.default_acc = (v, tail)
             return st.default_acc
         if into not in st.accs:
-            tail = gensym("TAIL") if kind == "list" else None
-            st.bindings.append((into, 0 if kind == "num" else NIL))
+            tail = gensym("TAIL") if kind in ("list", "max") else None
+            st.bindings.append((into, 0 if kind in ("num", "max") else NIL))
             if tail is not None:
                 st.bindings.append((tail, NIL))
             st.accs[into] = (into, tail)
@@ -395,13 +395,16 @@ class Parser:
                 return L(SETQ, v, L(S("+"), v, x))
             return L(WHEN, x, L(SETQ, v, L(S("1+"), v)))
         if n in ("MAXIMIZE", "MAXIMIZING", "MINIMIZE", "MINIMIZING"):
+            # like SBCL: the accumulator starts at 0 (the result when nothing was seen)
+            # and a flag tells whether a first value has been taken
             x = self._it(self.next())
             into = self.into()
-            v, _ = self.acc_var(into, "max")
+            v, flag = self.acc_var(into, "max")
             g = gensym()
             op = ">" if n.startswith("MAX") else "<"
             return L(S("LET"), L(L(g, x)),
-                     L(WHEN, L(S("OR"), L(S("NULL"), v), L(S(op), g, v)), L(SETQ, v, g)))
+                     L(WHEN, L(S("OR"), L(S("NULL"), flag), L(S(op), g, v)),
+                       L(SETQ, v, g, flag, T)))
         if n == "LOOP-FINISH":
             return L(GO, END)
         lisp_error("LOOP: unknown clause ~S", t)
