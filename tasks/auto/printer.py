@@ -62,7 +62,8 @@ class Printer:
         elif r.executed:
             add("rebuilt", _names(r.executed) + (f" ({len(r.uptodate)} up to date)" if r.uptodate else ""))
         else:
-            add("rebuilt", f"nothing: {len(r.uptodate)} tasks up to date")
+            n = len(r.uptodate)
+            add("rebuilt", f"nothing: {n} task{'' if n == 1 else 's'} up to date")
         for name, msg in r.failed:
             add("FAILED", f"{name}: {msg}")
         for msg in r.errors:

@@ -142,3 +142,17 @@ def test_changes_during_a_build_queue_exactly_one_more_run(tmp_path: Path, autos
     blocks = auto.wait_blocks(4, "the sentinel's cycle")
     assert (proj / "out.txt").read_text() == "v4" * 50
     assert len(auto.blocks()) == 4, auto.out()
+
+
+def test_a_broken_dodo_file_is_reported_and_its_repair_reloads(tmp_path: Path, autos):
+    proj, auto = _started(tmp_path, autos)
+    dodo = proj / "dodo.py"
+    good = dodo.read_text()
+    save_in_place(dodo, good + "\ndef task_broken(:\n")
+    broken = auto.wait_blocks(2, "the broken dodo file's cycle")[1]
+    assert "dodo.py changed" in _headline(broken)
+    assert re.search(r"^  error +loading the tasks: SyntaxError", broken, re.M), broken
+    assert auto.proc.poll() is None
+    save_in_place(dodo, good.replace('"auto_tasks": ["report"]', '"auto_tasks": ["compile:b"]'))
+    repaired = auto.wait_blocks(3, "the repaired dodo file's cycle")[2]
+    assert "error" not in repaired and "nothing: 1 task up to date" in repaired, repaired
