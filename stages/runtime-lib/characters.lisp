@@ -1,6 +1,7 @@
 ;;;; Characters: comparisons (char= char< ... char-equal), case (char-upcase,
 ;;;; char-downcase, upper-case-p, lower-case-p, both-case-p), classes (alpha-char-p,
-;;;; alphanumericp, digit-char-p, graphic-char-p), digit-char, char-name, name-char.
+;;;; alphanumericp, digit-char-p, graphic-char-p), digit-char, char-name, name-char
+;;;; (names as SBCL's for codes 0-255).
 ;;;; char-code, code-char and characterp are open-coded by the compiler. Case mapping
 ;;;; covers ASCII, Latin-1, Greek and Cyrillic.
 
@@ -77,13 +78,88 @@
           "Em" "Sub" "Esc" "Fs" "Gs" "Rs" "Us")
   "SBCL's names of the control characters 0-31.")
 
+(defvar *ascii-char-names*
+  (vector
+    "EXCLAMATION_MARK" "QUOTATION_MARK" "NUMBER_SIGN" "DOLLAR_SIGN"
+    "PERCENT_SIGN" "AMPERSAND" "APOSTROPHE" "LEFT_PARENTHESIS"
+    "RIGHT_PARENTHESIS" "ASTERISK" "PLUS_SIGN" "COMMA"
+    "HYPHEN-MINUS" "FULL_STOP" "SOLIDUS" "DIGIT_ZERO"
+    "DIGIT_ONE" "DIGIT_TWO" "DIGIT_THREE" "DIGIT_FOUR"
+    "DIGIT_FIVE" "DIGIT_SIX" "DIGIT_SEVEN" "DIGIT_EIGHT"
+    "DIGIT_NINE" "COLON" "SEMICOLON" "LESS-THAN_SIGN"
+    "EQUALS_SIGN" "GREATER-THAN_SIGN" "QUESTION_MARK" "COMMERCIAL_AT"
+    "LATIN_CAPITAL_LETTER_A" "LATIN_CAPITAL_LETTER_B" "LATIN_CAPITAL_LETTER_C" "LATIN_CAPITAL_LETTER_D"
+    "LATIN_CAPITAL_LETTER_E" "LATIN_CAPITAL_LETTER_F" "LATIN_CAPITAL_LETTER_G" "LATIN_CAPITAL_LETTER_H"
+    "LATIN_CAPITAL_LETTER_I" "LATIN_CAPITAL_LETTER_J" "LATIN_CAPITAL_LETTER_K" "LATIN_CAPITAL_LETTER_L"
+    "LATIN_CAPITAL_LETTER_M" "LATIN_CAPITAL_LETTER_N" "LATIN_CAPITAL_LETTER_O" "LATIN_CAPITAL_LETTER_P"
+    "LATIN_CAPITAL_LETTER_Q" "LATIN_CAPITAL_LETTER_R" "LATIN_CAPITAL_LETTER_S" "LATIN_CAPITAL_LETTER_T"
+    "LATIN_CAPITAL_LETTER_U" "LATIN_CAPITAL_LETTER_V" "LATIN_CAPITAL_LETTER_W" "LATIN_CAPITAL_LETTER_X"
+    "LATIN_CAPITAL_LETTER_Y" "LATIN_CAPITAL_LETTER_Z" "LEFT_SQUARE_BRACKET" "REVERSE_SOLIDUS"
+    "RIGHT_SQUARE_BRACKET" "CIRCUMFLEX_ACCENT" "LOW_LINE" "GRAVE_ACCENT"
+    "LATIN_SMALL_LETTER_A" "LATIN_SMALL_LETTER_B" "LATIN_SMALL_LETTER_C" "LATIN_SMALL_LETTER_D"
+    "LATIN_SMALL_LETTER_E" "LATIN_SMALL_LETTER_F" "LATIN_SMALL_LETTER_G" "LATIN_SMALL_LETTER_H"
+    "LATIN_SMALL_LETTER_I" "LATIN_SMALL_LETTER_J" "LATIN_SMALL_LETTER_K" "LATIN_SMALL_LETTER_L"
+    "LATIN_SMALL_LETTER_M" "LATIN_SMALL_LETTER_N" "LATIN_SMALL_LETTER_O" "LATIN_SMALL_LETTER_P"
+    "LATIN_SMALL_LETTER_Q" "LATIN_SMALL_LETTER_R" "LATIN_SMALL_LETTER_S" "LATIN_SMALL_LETTER_T"
+    "LATIN_SMALL_LETTER_U" "LATIN_SMALL_LETTER_V" "LATIN_SMALL_LETTER_W" "LATIN_SMALL_LETTER_X"
+    "LATIN_SMALL_LETTER_Y" "LATIN_SMALL_LETTER_Z" "LEFT_CURLY_BRACKET" "VERTICAL_LINE"
+    "RIGHT_CURLY_BRACKET" "TILDE")
+  "The names of the printable characters 33-126, as Unicode (and SBCL) names them.")
+
+(defvar *latin-1-char-names*
+  (vector
+    "C80" "C81" "Break-Permitted"
+    "No-Break-Permitted" "C84" "Next-Line"
+    "Start-Selected-Area" "End-Selected-Area" "Character-Tabulation-Set"
+    "Character-Tabulation-With-Justification" "Line-Tabulation-Set" "Partial-Line-Forward"
+    "Partial-Line-Backward" "Reverse-Linefeed" "Single-Shift-Two"
+    "Single-Shift-Three" "Device-Control-String" "Private-Use-One"
+    "Private-Use-Two" "Set-Transmit-State" "Cancel-Character"
+    "Message-Waiting" "Start-Guarded-Area" "End-Guarded-Area"
+    "Start-String" "C99" "Single-Character-Introducer"
+    "Control-Sequence-Introducer" "String-Terminator" "Operating-System-Command"
+    "Privacy-Message" "Application-Program-Command" "NO-BREAK_SPACE"
+    "INVERTED_EXCLAMATION_MARK" "CENT_SIGN" "POUND_SIGN"
+    "CURRENCY_SIGN" "YEN_SIGN" "BROKEN_BAR"
+    "SECTION_SIGN" "DIAERESIS" "COPYRIGHT_SIGN"
+    "FEMININE_ORDINAL_INDICATOR" "LEFT-POINTING_DOUBLE_ANGLE_QUOTATION_MARK" "NOT_SIGN"
+    "SOFT_HYPHEN" "REGISTERED_SIGN" "MACRON"
+    "DEGREE_SIGN" "PLUS-MINUS_SIGN" "SUPERSCRIPT_TWO"
+    "SUPERSCRIPT_THREE" "ACUTE_ACCENT" "MICRO_SIGN"
+    "PILCROW_SIGN" "MIDDLE_DOT" "CEDILLA"
+    "SUPERSCRIPT_ONE" "MASCULINE_ORDINAL_INDICATOR" "RIGHT-POINTING_DOUBLE_ANGLE_QUOTATION_MARK"
+    "VULGAR_FRACTION_ONE_QUARTER" "VULGAR_FRACTION_ONE_HALF" "VULGAR_FRACTION_THREE_QUARTERS"
+    "INVERTED_QUESTION_MARK" "LATIN_CAPITAL_LETTER_A_WITH_GRAVE" "LATIN_CAPITAL_LETTER_A_WITH_ACUTE"
+    "LATIN_CAPITAL_LETTER_A_WITH_CIRCUMFLEX" "LATIN_CAPITAL_LETTER_A_WITH_TILDE" "LATIN_CAPITAL_LETTER_A_WITH_DIAERESIS"
+    "LATIN_CAPITAL_LETTER_A_WITH_RING_ABOVE" "LATIN_CAPITAL_LETTER_AE" "LATIN_CAPITAL_LETTER_C_WITH_CEDILLA"
+    "LATIN_CAPITAL_LETTER_E_WITH_GRAVE" "LATIN_CAPITAL_LETTER_E_WITH_ACUTE" "LATIN_CAPITAL_LETTER_E_WITH_CIRCUMFLEX"
+    "LATIN_CAPITAL_LETTER_E_WITH_DIAERESIS" "LATIN_CAPITAL_LETTER_I_WITH_GRAVE" "LATIN_CAPITAL_LETTER_I_WITH_ACUTE"
+    "LATIN_CAPITAL_LETTER_I_WITH_CIRCUMFLEX" "LATIN_CAPITAL_LETTER_I_WITH_DIAERESIS" "LATIN_CAPITAL_LETTER_ETH"
+    "LATIN_CAPITAL_LETTER_N_WITH_TILDE" "LATIN_CAPITAL_LETTER_O_WITH_GRAVE" "LATIN_CAPITAL_LETTER_O_WITH_ACUTE"
+    "LATIN_CAPITAL_LETTER_O_WITH_CIRCUMFLEX" "LATIN_CAPITAL_LETTER_O_WITH_TILDE" "LATIN_CAPITAL_LETTER_O_WITH_DIAERESIS"
+    "MULTIPLICATION_SIGN" "LATIN_CAPITAL_LETTER_O_WITH_STROKE" "LATIN_CAPITAL_LETTER_U_WITH_GRAVE"
+    "LATIN_CAPITAL_LETTER_U_WITH_ACUTE" "LATIN_CAPITAL_LETTER_U_WITH_CIRCUMFLEX" "LATIN_CAPITAL_LETTER_U_WITH_DIAERESIS"
+    "LATIN_CAPITAL_LETTER_Y_WITH_ACUTE" "LATIN_CAPITAL_LETTER_THORN" "LATIN_SMALL_LETTER_SHARP_S"
+    "LATIN_SMALL_LETTER_A_WITH_GRAVE" "LATIN_SMALL_LETTER_A_WITH_ACUTE" "LATIN_SMALL_LETTER_A_WITH_CIRCUMFLEX"
+    "LATIN_SMALL_LETTER_A_WITH_TILDE" "LATIN_SMALL_LETTER_A_WITH_DIAERESIS" "LATIN_SMALL_LETTER_A_WITH_RING_ABOVE"
+    "LATIN_SMALL_LETTER_AE" "LATIN_SMALL_LETTER_C_WITH_CEDILLA" "LATIN_SMALL_LETTER_E_WITH_GRAVE"
+    "LATIN_SMALL_LETTER_E_WITH_ACUTE" "LATIN_SMALL_LETTER_E_WITH_CIRCUMFLEX" "LATIN_SMALL_LETTER_E_WITH_DIAERESIS"
+    "LATIN_SMALL_LETTER_I_WITH_GRAVE" "LATIN_SMALL_LETTER_I_WITH_ACUTE" "LATIN_SMALL_LETTER_I_WITH_CIRCUMFLEX"
+    "LATIN_SMALL_LETTER_I_WITH_DIAERESIS" "LATIN_SMALL_LETTER_ETH" "LATIN_SMALL_LETTER_N_WITH_TILDE"
+    "LATIN_SMALL_LETTER_O_WITH_GRAVE" "LATIN_SMALL_LETTER_O_WITH_ACUTE" "LATIN_SMALL_LETTER_O_WITH_CIRCUMFLEX"
+    "LATIN_SMALL_LETTER_O_WITH_TILDE" "LATIN_SMALL_LETTER_O_WITH_DIAERESIS" "DIVISION_SIGN"
+    "LATIN_SMALL_LETTER_O_WITH_STROKE" "LATIN_SMALL_LETTER_U_WITH_GRAVE" "LATIN_SMALL_LETTER_U_WITH_ACUTE"
+    "LATIN_SMALL_LETTER_U_WITH_CIRCUMFLEX" "LATIN_SMALL_LETTER_U_WITH_DIAERESIS" "LATIN_SMALL_LETTER_Y_WITH_ACUTE"
+    "LATIN_SMALL_LETTER_THORN" "LATIN_SMALL_LETTER_Y_WITH_DIAERESIS")
+  "The names of the characters 128-255, as Unicode (and SBCL) names them.")
+
 (defun char-name (c)
   (let ((code (char-code c)))
     (cond ((< code 32) (aref *char-names* code))
           ((= code 32) "Space")
+          ((< code 127) (aref *ascii-char-names* (- code 33)))
           ((= code 127) "Rubout")
-          ((and (>= code 128) (< code 160))
-           (format nil "C~X" code))
+          ((and (>= code 128) (< code 256)) (aref *latin-1-char-names* (- code 128)))
           (t nil))))
 
 (defun name-char (name)
@@ -92,7 +168,13 @@
           ((string-equal name "Rubout") (code-char 127))
           ((string-equal name "Linefeed") (code-char 10))
           (t (let ((i (position name *char-names* :test #'string-equal)))
-               (and i (code-char i)))))))
+               (if i
+                   (code-char i)
+                   (let ((j (position name *latin-1-char-names* :test #'string-equal))
+                         (k (position name *ascii-char-names* :test #'string-equal)))
+                     (cond (j (code-char (+ j 128)))
+                           (k (code-char (+ k 33)))
+                           (t nil)))))))))
 
 ;;; Comparisons: two-argument fast paths, then the general n-ary case.
 

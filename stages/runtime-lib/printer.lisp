@@ -61,7 +61,8 @@
       (progn
         (write-string "#\\" stream)
         (let ((code (char-code c)))
-          (if (or (and (> code 31) (< code 127)) (> code 159))
+          ;; as SBCL: printable ASCII as itself, the others by name when they have one
+          (if (or (and (> code 31) (< code 127)) (null (char-name c)))
               (put-char c stream)
               (write-string (char-name c) stream))))
       (put-char c stream)))

@@ -19,3 +19,5 @@
 (handler-case (parse-integer "12x") (parse-error () 'parse-error))
 (handler-case (parse-integer "12x") (error (c) (princ-to-string c)))
 (list (make-string 3 :initial-element #\x) (length (make-string 2)) (string-upcase 'foo))
+(loop for i from 0 below 256 collect (list (char-name (code-char i)) (prin1-to-string (code-char i)) (format nil "~:c" (code-char i))))
+(loop for i from 128 below 256 always (eql (name-char (char-name (code-char i))) (code-char i)))
