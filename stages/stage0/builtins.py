@@ -3287,7 +3287,11 @@ def read_from_string(s, eof_error_p=T, eof_value=NIL, *kwargs):
         if eof_error_p is not NIL:
             lisp_error("end of file on string", ctype="END-OF-FILE")
         return MV((eof_value, r.pos))
-    return MV((x, r.pos))
+    pos = r.pos
+    # READ consumes the whitespace character that ends a token
+    if pos < end and text[pos] in " \t\n\r\f\v" and pos > 0 and text[pos - 1] not in ')"|':
+        pos += 1
+    return MV((x, pos))
 
 
 @defun("READ")
