@@ -28,6 +28,28 @@ _init_backquote_prefixes()
 FUNCTION = cl("FUNCTION")
 PACKAGE_SYM = cl("*PACKAGE*")
 PRINT_CASE = cl("*PRINT-CASE*")
+PRINT_PRETTY = cl("*PRINT-PRETTY*")
+
+
+def _plain(x, escape):
+    """*print-pretty* false: one line, (QUOTE X) written out."""
+    t = x.__class__
+    if t is Cons:
+        parts = []
+        while x.__class__ is Cons:
+            parts.append(_plain(x.car, escape))
+            x = x.cdr
+        if x is not NIL:
+            parts.append(". " + _plain(x, escape))
+        return "(" + " ".join(parts) + ")"
+    if t is LVector:
+        return "#(" + " ".join(_plain(e, escape) for e in x.active()) + ")"
+    if t is Struct:
+        parts = [symbol_text(x.stype.name, escape)]
+        for name, v in zip(x.stype.slots, x.vals):
+            parts.append(":" + (_sym_name(name.name) if escape else name.name) + " " + _plain(v, escape))
+        return "#S(" + " ".join(parts) + ")"
+    return atom_text(x, escape)
 
 _CHAR_NAMES = {
     "\0": "Nul", "\x01": "Soh", "\x02": "Stx", "\x03": "Etx", "\x04": "Eot", "\x05": "Enq",
@@ -520,6 +542,8 @@ def _proper(x):
 
 
 def write_to_string(x, escape=True, col=0):
+    if PRINT_PRETTY.value is NIL:
+        return _plain(x, escape)
     node = build(x, escape)
     if node.__class__ is not Block:
         return node

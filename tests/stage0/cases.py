@@ -98,6 +98,7 @@ PRINT_CASES = {
     "call-first-arg-too-long": ("(print (list 'car (loop for i from 1 to 30 collect i) 'x))", "\n(CAR\n (1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24 25 26 27 28 29\n  30)\n X) "),
     "struct-layout": ("(defstruct pt xxxxxxxxxxxxxxx yyyyyyyyyyyyyyyyyyy zzzzzzzzzzzzzzzzzzzz) (print (make-pt :xxxxxxxxxxxxxxx (loop for i below 10 collect i) :yyyyyyyyyyyyyyyyyyy \"hello world this is long\" :zzzzzzzzzzzzzzzzzzzz 'sym))", "\n#S(PT\n   :XXXXXXXXXXXXXXX (0 1 2 3 4 5 6 7 8 9)\n   :YYYYYYYYYYYYYYYYYYY \"hello world this is long\"\n   :ZZZZZZZZZZZZZZZZZZZZ SYM) "),
     "dotted-tail-layout": ("(print '(a b c . dddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddd))", "\n(A B C\n . DDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDD) "),
+    "print-pretty-nil": ("(let ((*print-pretty* nil)) (print (loop for i below 30 collect i)) (prin1 '('a #'f)))", "\n(0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24 25 26 27 28 29) ((QUOTE A) (FUNCTION F))"),
     "terpri-fresh-line": ("(princ 1) (fresh-line) (fresh-line) (princ 2) (terpri)", "1\n2\n"),
 }
 
