@@ -28,8 +28,12 @@
   body
   (index nil))    ; wasm function index
 
-(defstruct blk name owner (nonlocal nil) (id-var nil) (mv nil))
-(defstruct tb owner (nonlocal nil) (id-var nil) (tags nil))
+(defstruct blk name owner (nonlocal nil) (id-var nil) (mv nil) (depth 0))
+(defstruct tb owner (nonlocal nil) (id-var nil) (tags nil) (depth 0))
+
+(defvar *protect-depth* 0
+  "How many unwind-protect forms and special bindings enclose the code being
+converted: a return-from or go that leaves one must unwind (throw), not branch.")
 
 (define-condition compile-failure (error)
   ((message :initarg :message :reader compile-failure-message)
@@ -110,7 +114,7 @@
   (cond ((and (consp form) (symbolp (car form)))
          (let ((m (macro-function-for (car form) env)))
            (if m
-               (values (fix-expansion (car form) (funcall m form)) t)
+               (values (call-expander (car form) m (expand-user-places form env)) t)
                (values form nil))))
         ((and (symbolp form) form (not (keywordp form)))
          (let ((e (lookup-var env form)))
@@ -119,21 +123,65 @@
                (values form nil))))
         (t (values form nil))))
 
-(defun fix-expansion (name expansion)
-  ;; defstruct/define-condition make their accessor names with INTERN in the host's
-  ;; *package*; move those names into the package being compiled
-  (if (or (sym-named name "DEFSTRUCT") (sym-named name "DEFINE-CONDITION"))
-      (fix-symbols expansion)
-      expansion))
+(defun struct-defining-p (name)
+  (or (sym-named name "DEFSTRUCT") (sym-named name "DEFINE-CONDITION")))
 
-(defun fix-symbols (x)
-  (cond ((consp x) (cons (fix-symbols (car x)) (fix-symbols (cdr x))))
-        ((and (symbolp x) x (symbol-package x)
-              (eq (symbol-package x) (find-package "WASMBOOT-COMPILER"))
-              *fixup-package*
-              (not (string= (cpkg-name *fixup-package*) "WASMBOOT-COMPILER")))
-         (cpkg-intern (symbol-name x) *fixup-package*))
-        (t x)))
+(defun place-positions (name)
+  ;; argument positions (1-based) that are places, for the modify macros
+  (cond ((or (sym-named name "SETF") (sym-named name "PSETF")) :odd)
+        ((or (sym-named name "INCF") (sym-named name "DECF") (sym-named name "POP")) (list 1))
+        ((or (sym-named name "PUSH") (sym-named name "PUSHNEW")) (list 2))
+        (t nil)))
+
+(defun expand-user-place (place env)
+  ;; a place that is a call of a user macro (or a symbol macro) is replaced by its
+  ;; expansion, since the standard setf expanders only know the standard places
+  (loop
+    (if (or (and (consp place) (symbolp (car place))
+                 (let ((local (lookup-fun env (car place))))
+                   (or (and local (eq (car local) :macro))
+                       (and (null local) (gethash (car place) *macros*)))))
+            (and (symbolp place) place
+                 (let ((e (lookup-var env place))) (and e (eq (car e) :smacro)))))
+        (setq place (macroexpand-1-form place env))
+        (return place))))
+
+(defun expand-user-places (form env)
+  (let ((positions (place-positions (car form))))
+    (if (null positions)
+        form
+        (let ((i 0))
+          (mapcar (lambda (x)
+                    (prog1 (if (and (> i 0)
+                                    (if (eq positions :odd) (oddp i) (member i positions)))
+                               (expand-user-place x env)
+                               x)
+                      (setq i (+ i 1))))
+                  form)))))
+
+(defun call-expander (name m form)
+  ;; defstruct/define-condition make the names of the functions they define with
+  ;; INTERN in the host's *package*; rename those functions into the package being
+  ;; compiled (and tell the setf expander about the renamed accessors)
+  (if (struct-defining-p name)
+      (let ((expansion (let ((*package* (find-package "WASMBOOT-COMPILER")))
+                         (funcall m form))))
+        (if (and *fixup-package* (consp expansion) (eq (car expansion) 'progn))
+            (cons 'progn (mapcar #'fix-defun-name (cdr expansion)))
+            expansion))
+      (funcall m form)))
+
+(defun fix-defun-name (form)
+  (if (and (consp form) (eq (car form) 'defun) (symbolp (cadr form)))
+      (let* ((old (cadr form))
+             (new (cpkg-intern (symbol-name old) *fixup-package*)))
+        (if (eq new old)
+            form
+            (progn
+              (multiple-value-bind (info found) (gethash old *struct-accessors*)
+                (when found (setf (gethash new *struct-accessors*) info)))
+              (list* 'defun new (cddr form)))))
+      form))
 
 (defun macroexpand-form (form env)
   (loop
@@ -233,7 +281,9 @@ are left alone), and the names declared special."
           (go (convert-go form env))
           (catch (list :catch (convert (cadr form) env) (convert-body (cddr form) env)))
           (throw (list :throw (convert (cadr form) env) (convert (caddr form) env)))
-          (unwind-protect (list :unwind-protect (convert (cadr form) env)
+          (unwind-protect (list :unwind-protect
+                                (let ((*protect-depth* (+ *protect-depth* 1)))
+                                  (convert (cadr form) env))
                                 (convert-body (cddr form) env)))
           (multiple-value-bind (convert-mvb form env))
           (multiple-value-call (list :mvcall (convert (cadr form) env)
@@ -266,14 +316,14 @@ are left alone), and the names declared special."
 
 (defun convert-call (op args env)
   (let ((cargs (convert-args args env)))
-    (list :call op cargs)))
+    (list :call (canonical-fname op) cargs)))
 
 (defun convert-function (x env)
   (cond ((symbolp x)
          (let ((e (lookup-fun env x)))
            (if (and e (eq (car e) :fun))
                (progn (note-use (caddr e)) (list :lref (caddr e)))
-               (list :fref x))))
+               (list :fref (canonical-fname x)))))
         ((and (consp x) (eq (car x) 'lambda))
          (list :closure (convert-lambda "lambda" (cadr x) (cddr x) env)))
         (t (fail x "bad function name ~s" x))))
@@ -292,7 +342,11 @@ are left alone), and the names declared special."
         (dolist (s specials)
           (unless (find s bindings :key (lambda (b) (if (consp b) (car b) b)))
             (push (list :special s) env2)))
-        (list :let (nreverse pairs) (convert-body body env2))))))
+        (list :let (nreverse pairs)
+              (let ((*protect-depth* (if (some (lambda (p) (var-special (car p))) pairs)
+                                         (+ *protect-depth* 1)
+                                         *protect-depth*)))
+                (convert-body body env2)))))))
 
 (defun convert-setq (form env)
   (let ((pairs (cdr form)) (out nil))
@@ -395,7 +449,7 @@ are left alone), and the names declared special."
     (convert-body (cddr form) env2)))
 
 (defun convert-block (form env)
-  (let* ((blk (make-blk :name (cadr form) :owner *current-fn*))
+  (let* ((blk (make-blk :name (cadr form) :owner *current-fn* :depth *protect-depth*))
          (env2 (cons (list :block (cadr form) blk) env)))
     (let ((body (convert-body (cddr form) env2)))
       (list :block blk body))))
@@ -403,16 +457,18 @@ are left alone), and the names declared special."
 (defun convert-return-from (form env)
   (let ((e (env-lookup env :block (cadr form))))
     (unless e (fail form "return-from unknown block ~s" (cadr form)))
-    (let ((blk (caddr e)))
-      (unless (eq (blk-owner blk) *current-fn*)
+    (let* ((blk (caddr e))
+           (throw-p (or (not (eq (blk-owner blk) *current-fn*))
+                        (> *protect-depth* (blk-depth blk)))))
+      (when throw-p
         (unless (blk-nonlocal blk)
           (setf (blk-nonlocal blk) t)
           (setf (blk-id-var blk) (make-var :name 'block-id :owner (blk-owner blk))))
         (note-use (blk-id-var blk)))
-      (list :return-from blk (convert (caddr form) env)))))
+      (list :return-from blk (convert (caddr form) env) throw-p))))
 
 (defun convert-tagbody (body env)
-  (let ((tb (make-tb :owner *current-fn*))
+  (let ((tb (make-tb :owner *current-fn* :depth *protect-depth*))
         (env2 env) (index 1))
     ;; segment 0 is the code before the first tag
     (dolist (x body)
@@ -432,13 +488,15 @@ are left alone), and the names declared special."
   (let ((e (dolist (x env nil)
              (when (and (eq (car x) :tag) (eql (cadr x) (cadr form))) (return x)))))
     (unless e (fail form "go to unknown tag ~s" (cadr form)))
-    (let ((tb (caddr e)))
-      (unless (eq (tb-owner tb) *current-fn*)
+    (let* ((tb (caddr e))
+           (throw-p (or (not (eq (tb-owner tb) *current-fn*))
+                        (> *protect-depth* (tb-depth tb)))))
+      (when throw-p
         (unless (tb-nonlocal tb)
           (setf (tb-nonlocal tb) t)
           (setf (tb-id-var tb) (make-var :name 'tagbody-id :owner (tb-owner tb))))
         (note-use (tb-id-var tb)))
-      (list :go tb (cadddr e)))))
+      (list :go tb (cadddr e) throw-p))))
 
 (defun convert-mvb (form env)
   (let ((names (cadr form)))
@@ -448,7 +506,11 @@ are left alone), and the names declared special."
              (env2 env))
         (dolist (v vars) (setq env2 (bind-env v env2)))
         (dolist (s specials) (push (list :special s) env2))
-        (list :mvb vars value (convert-body body env2))))))
+        (list :mvb vars value
+              (let ((*protect-depth* (if (some #'var-special vars)
+                                         (+ *protect-depth* 1)
+                                         *protect-depth*)))
+                (convert-body body env2)))))))
 
 ;;; Definitions inside a body (not at top level) are converted like at top level,
 ;;; except that defmacro only takes effect from here on.

@@ -26,6 +26,7 @@ minimal printer (compiler/fallback-io.lisp) instead.")
   (setq *macros* (make-hash-table :test 'eq))
   (setq *global-fns* (make-hash-table :test 'eq))
   (setq *multi-defined* (make-hash-table :test 'eq))
+  (setq *percent-names* (make-hash-table :test 'equal))
   (setq *results* nil)
   (setq *items* nil))
 
@@ -36,13 +37,22 @@ minimal printer (compiler/fallback-io.lisp) instead.")
           (symbol-name (car form)))
       ""))
 
+(defvar *percent-names* nil "EQUAL table: name -> the one symbol for %-names.")
+
 (defun canonical-fname (sym)
-  "Function names of the runtime packages that are CL names name the CL function."
+  "Function names of the runtime packages that are CL names name the CL function;
+%-names (primitives and the library's internal hooks) are one function per name,
+whatever the package of the symbol (expansions use the compiler's package)."
   (let ((home (symbol-home-name sym)))
-    (if (and home (or (string= home "WASMBOOT-RUNTIME") (string= home "WASMBOOT-CORE")))
-        (multiple-value-bind (s found) (cl-symbol (symbol-name sym))
-          (if found s sym))
-        sym)))
+    (cond ((not (and home (or (string= home "WASMBOOT-RUNTIME") (string= home "WASMBOOT-CORE")
+                              (string= home "WASMBOOT-COMPILER"))))
+           sym)
+          ((and (> (length (symbol-name sym)) 0) (char= (char (symbol-name sym) 0) #\%))
+           (or (gethash (symbol-name sym) *percent-names*)
+               (setf (gethash (symbol-name sym) *percent-names*) sym)))
+          ((string= home "WASMBOOT-COMPILER") sym)
+          (t (multiple-value-bind (s found) (cl-symbol (symbol-name sym))
+               (if found s sym))))))
 
 ;;; Reading a file into top-level forms with per-form results.
 
@@ -191,6 +201,7 @@ minimal printer (compiler/fallback-io.lisp) instead.")
   (setq *reachable* (make-hash-table :test 'eq))
   (setq *walk-queue* nil)
   (dolist (s (list (core-symbol "%NATIVE-ERROR")
+                   (and (runtime-symbol "%REPORT-UNHANDLED-ERROR") (core-symbol "%SAFE-REPORT"))
                    (runtime-symbol "%REPORT-UNHANDLED-ERROR")
                    (runtime-symbol "%SHUTDOWN")))
     (when s (mark-fname s)))
@@ -202,7 +213,7 @@ minimal printer (compiler/fallback-io.lisp) instead.")
 
 (defun runtime-symbol (name)
   (let ((p (find-cpkg "WASMBOOT-RUNTIME")))
-    (if p (cpkg-intern name p) nil)))
+    (if p (canonical-fname (cpkg-intern name p)) nil)))
 
 ;;; Code generation of the whole program.
 
@@ -274,23 +285,53 @@ minimal printer (compiler/fallback-io.lisp) instead.")
         (fail-result res e)))))
 
 (defun start-prologue ()
-  ;; nil and t evaluate to themselves, and so do keywords
-  (let ((out nil))
-    (dolist (g *static-symbol-list*)
-      (push (list :global.get g) out))
-    (sub-code (lambda ()
-                (emit (list :global.get (symbol-global nil)))
-                (emit (list :global.get (symbol-global nil)))
-                (emit (list :struct.set :symbol +sym-value+))
-                (emit (list :global.get (symbol-global nil)))
-                (emit (list :global.get (symbol-global nil)))
-                (emit (list :struct.set :symbol +sym-plist+))
-                (emit (list :global.get (symbol-global t)))
-                (emit (list :global.get (symbol-global t)))
-                (emit (list :struct.set :symbol +sym-value+))
-                (dolist (k (keyword-globals))
-                  (emit (list :global.get k)) (emit (list :global.get k))
-                  (emit (list :struct.set :symbol +sym-value+)))))))
+  ;; nil and t evaluate to themselves, and so do keywords; the package records get
+  ;; their nicknames, use lists and exports; the run-time package system gets the
+  ;; lists of all packages and symbols
+  (let ((pkg-globals (mapcar (lambda (p) (package-global (cpkg-name p))) *package-order*)))
+    (sub-code
+     (lambda ()
+       (emit (list :global.get (symbol-global nil)))
+       (emit (list :global.get (symbol-global nil)))
+       (emit (list :struct.set :symbol +sym-value+))
+       (emit (list :global.get (symbol-global nil)))
+       (emit (list :global.get (symbol-global nil)))
+       (emit (list :struct.set :symbol +sym-plist+))
+       (emit (list :global.get (symbol-global t)))
+       (emit (list :global.get (symbol-global t)))
+       (emit (list :struct.set :symbol +sym-value+))
+       (dolist (k (keyword-globals))
+         (emit (list :global.get k)) (emit (list :global.get k))
+         (emit (list :struct.set :symbol +sym-value+)))
+       (loop for p in *package-order* for g in pkg-globals
+             do (emit (list :global.get g))
+                (cg-constant (cpkg-nicknames p))
+                (emit (list :struct.set :package 1))
+                (emit (list :global.get g))
+                (dolist (u (cpkg-use-list p))
+                  (emit (list :global.get (package-global (cpkg-name u)))))
+                (emit-nil)
+                (dolist (u (cpkg-use-list p)) (declare (ignore u))
+                  (emit (list :struct.new :cons)))
+                (emit (list :struct.set :package 2))
+                (emit (list :global.get g))
+                (cg-constant (sorted-externals p))
+                (emit (list :struct.set :package 4))
+                (emit (list :global.get g))
+                (emit-nil)
+                (emit (list :struct.set :package 3)))
+       (dolist (g pkg-globals) (emit (list :global.get g)))
+       (emit (list :array.new_fixed :eqarray (length pkg-globals)))
+       (emit (list :global.set (global-index *m* :static-packages)))
+       (let ((syms (reverse *static-symbol-list*)))
+         (dolist (g syms) (emit (list :global.get g)))
+         (emit (list :array.new_fixed :eqarray (length syms)))
+         (emit (list :global.set (global-index *m* :static-symbols))))))))
+
+(defun sorted-externals (p)
+  (let ((names nil))
+    (maphash (lambda (k v) (declare (ignore v)) (push k names)) (cpkg-externals p))
+    (stable-sort names #'string<)))
 
 (defun keyword-globals ()
   (let ((out nil))
@@ -310,8 +351,9 @@ minimal printer (compiler/fallback-io.lisp) instead.")
 (defun wrap-toplevel (body)
   ;; an unhandled condition or throw: report, shut down, exit 2. Local 0 of _start
   ;; holds the condition.
-  (let ((report (let ((s (runtime-symbol "%REPORT-UNHANDLED-ERROR")))
-                  (and s (gethash s *global-fns*))))
+  (let ((report (and (let ((s (runtime-symbol "%REPORT-UNHANDLED-ERROR")))
+                         (and s (gethash s *global-fns*)))
+                       (gethash (core-symbol "%SAFE-REPORT") *global-fns*)))
         (h (new-label-global)) (h2 (new-label-global)) (done (new-label-global)))
     (list (list* :block done nil
                  (list* :block h2 (list :type :nlx-catch)
@@ -417,3 +459,35 @@ Returns 0 when every form compiled, 1 when some failed, 2 on a fatal error."
     (error (e)
       (format t "fatal: ~a~%" (one-line (princ-to-string e)))
       2)))
+
+;;; Diagnostics: functions the reachable code calls that nothing defines.
+
+(defvar *undefined* nil)
+
+(defun collect-undefined (x)
+  (cond ((consp x)
+         (when (and (member (car x) '(:call :fref)) (consp (cdr x)) (symbolp (cadr x))
+                    (not (gethash (cadr x) *global-fns*))
+                    (not (and (eq (car x) :call) (find-native (cadr x) (length (caddr x)))))
+                    (not (and (eq (car x) :fref) (native-wrapper-possible-p (cadr x)))))
+           (pushnew (cadr x) *undefined*))
+         (loop while (consp x) do (collect-undefined (car x)) (setq x (cdr x))))
+        ((fn-p x) (collect-undefined (fn-body x)) (collect-undefined (fn-optional x))
+         (collect-undefined (fn-keys x)))
+        (t nil)))
+
+(defun native-wrapper-possible-p (sym)
+  (let ((e (and (native-name-p sym) (gethash (symbol-name sym) *natives*))))
+    (and e (second e) (= (first e) (second e)))))
+
+(defun undefined-functions (items)
+  "Names (strings, sorted) of functions reachable code calls that nothing defines."
+  (setq *undefined* nil)
+  (dolist (it items)
+    (if (eq (item-kind it) :form)
+        (collect-undefined (item-ast it))
+        (when (gethash (item-sym it) *reachable*) (collect-undefined (item-fn it)))))
+  (stable-sort (mapcar (lambda (s) (concatenate 'string (or (symbol-home-name s) "#") "::"
+                                                (symbol-name s)))
+                       *undefined*)
+               #'string<))

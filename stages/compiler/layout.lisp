@@ -71,4 +71,5 @@
               (list (list :ref.null :none) (list :i32.const 64)
                     (list :array.new :eqarray)))
   (add-global m :next-hash :i32 t (list (list :i32.const 1000)))
-  (add-global m :static-symbols :eqref t (list (list :ref.null :none))))
+  (add-global m :static-symbols :eqref t (list (list :ref.null :none)))
+  (add-global m :static-packages :eqref t (list (list :ref.null :none))))

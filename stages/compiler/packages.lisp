@@ -114,6 +114,11 @@ symbol (careful: the symbol NIL is a found symbol)."
         (unless up (error "defpackage ~a: no package named ~a" name u))
         (unless (member up (cpkg-use-list p))
           (setf (cpkg-use-list p) (append (cpkg-use-list p) (list up))))))
+    ;; the runtime packages shadow CL names only so that SBCL can load them beside its
+    ;; own CL; in compiled programs their definitions ARE the CL ones, so read those
+    ;; names as the CL symbols (functions, variables and type names alike)
+    (when (member name '("WASMBOOT-RUNTIME" "WASMBOOT-CORE") :test #'string=)
+      (setq shadows nil))
     (dolist (s shadows)
       (unless (gethash s (cpkg-symbols p))
         (let ((new (make-symbol s)))

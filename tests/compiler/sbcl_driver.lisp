@@ -1,5 +1,10 @@
 ;;;; Load the compiler into SBCL (stages/compiler/modules.txt order) and run
-;;;; compile-files on the command line: sbcl --script sbcl_driver.lisp STAGES OUT RESULTS IN...
+;;;; compile-files:
+;;;;   sbcl --script sbcl_driver.lisp STAGES/ OUT.wasm RESULTS|- IN.lisp...
+;;;;   sbcl --script sbcl_driver.lisp STAGES/ --batch OUTDIR IN.lisp...
+;;;; The batch form compiles each input on its own into OUTDIR/NAME.wasm (+ NAME.tsv)
+;;;; and prints "NAME<TAB>exit-code" per input. WASMBOOT_LIBRARY=fallback selects the
+;;;; compiler's minimal printer instead of stages/runtime-lib/.
 (setf *compile-verbose* nil *load-verbose* nil)
 (defvar *args* (cdr sb-ext:*posix-argv*))
 (defvar *stages* (first *args*))
@@ -13,8 +18,20 @@
 (setf (symbol-value (find-symbol "*STAGES-DIRECTORY*" "WASMBOOT-COMPILER")) *stages*)
 (when (equal (sb-ext:posix-getenv "WASMBOOT_LIBRARY") "fallback")
   (setf (symbol-value (find-symbol "*LIBRARY-MODE*" "WASMBOOT-COMPILER")) :fallback))
-(let ((code (funcall (find-symbol "COMPILE-FILES" "WASMBOOT-COMPILER")
-                     (cdddr *args*) (second *args*)
-                     :results-path (let ((r (third *args*))) (if (string= r "-") nil r)))))
-  (finish-output)
-  (sb-ext:exit :code code))
+(defun compile-one (inputs out results)
+  (funcall (find-symbol "COMPILE-FILES" "WASMBOOT-COMPILER") inputs out :results-path results))
+(if (equal (second *args*) "--batch")
+    (let ((outdir (third *args*)))
+      (dolist (in (cdddr *args*))
+        (let* ((name (pathname-name in))
+               (code (let ((*standard-output* (make-broadcast-stream)))
+                       (compile-one (list in)
+                                    (format nil "~a/~a.wasm" outdir name)
+                                    (format nil "~a/~a.tsv" outdir name)))))
+          (format t "~a	~d~%" name code)
+          (finish-output)))
+      (sb-ext:exit :code 0))
+    (let ((code (compile-one (cdddr *args*) (second *args*)
+                             (let ((r (third *args*))) (if (string= r "-") nil r)))))
+      (finish-output)
+      (sb-ext:exit :code code)))
