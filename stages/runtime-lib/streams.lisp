@@ -59,10 +59,6 @@
   (error 'stream-error :stream stream)
   errno)
 
-(defun check-open (stream)
-  (unless (stream-open stream)
-    (error 'simple-error :format-control "~S is closed" :format-arguments (list stream))))
-
 ;;; Output
 
 (defun flush-stream (stream)
