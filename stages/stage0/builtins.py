@@ -3130,6 +3130,11 @@ def read_sequence(seq, stream, *kwargs):
     k = _kw(kwargs, ("START", "END"))
     n = length(seq)
     a, b = _bounds(n, k)
+    if stream.binary and seq.__class__ is LVector and hasattr(stream, "data"):
+        chunk = list(stream.data[stream.pos:stream.pos + (b - a)])
+        seq.items[a:a + len(chunk)] = chunk
+        stream.pos += len(chunk)
+        return a + len(chunk)
     i = a
     while i < b:
         if stream.binary:

@@ -85,6 +85,10 @@ def mkchar(c):
     return ch
 
 
+for _i in range(128):  # ASCII characters exist from the start (templates index CHARS)
+    mkchar(chr(_i))
+
+
 def code_char(n):
     return mkchar(chr(n))
 

@@ -333,3 +333,38 @@ def _gethash_builder(args):
 
 # only where a single value is wanted (GETHASH returns two values)
 INLINE_SV[cl("GETHASH")] = _gethash_builder
+
+
+def _nary_plus(args):
+    """(+ a b c ...) as nested two-argument additions (same result, same errors)."""
+    if len(args) < 3:
+        return None
+    from .data import cl as _cl
+    b2 = INLINE[_cl("+")]
+    acc = b2(args[:2])
+    for a in args[2:]:
+        acc = b2([acc, a])
+    return acc
+
+
+_prev_plus = INLINE[cl("+")]
+INLINE[cl("+")] = lambda args: _prev_plus(args) if len(args) == 2 else _nary_plus(args)
+
+unary("CHAR-UPCASE", "x.__class__ is Char and x.code < 128", "(CHARS[x.c.upper()])")
+unary("CHAR-DOWNCASE", "x.__class__ is Char and x.code < 128", "(CHARS[x.c.lower()])")
+
+
+def _logop(name, op):
+    def build(a, b_):
+        b = Binds()
+        x, y = b.operand(a), b.operand(b_)
+        t0, t1 = b.temp(), b.temp()
+        slow = _slow(b, name)
+        return make_expr(f"(({t0} {op} {t1}) if (({t0} := {x}).__class__ is int) & "
+                         f"(({t1} := {y}).__class__ is int) else {slow}({t0}, {t1}))", b)
+    inline(name, 2)(build)
+
+
+_logop("LOGAND", "&")
+_logop("LOGIOR", "|")
+_logop("LOGXOR", "^")

@@ -10,13 +10,14 @@ factory serves every node with the same source text (cached).
 """
 import re
 
-from .data import NIL, T, Cons, MV, Symbol, LString, LVector, Char, Struct, FIXNUM_MAX, FIXNUM_MIN
+from .data import (NIL, T, Cons, MV, Symbol, LString, LVector, Char, Struct, FIXNUM_MAX,
+                   FIXNUM_MIN, _chars)
 
 _cache = {}
 
 BASE_NS = {"NIL": NIL, "T": T, "Cons": Cons, "MV": MV, "Symbol": Symbol, "LString": LString,
            "LVector": LVector, "Char": Char, "Struct": Struct, "FMAX": FIXNUM_MAX,
-           "FMIN": FIXNUM_MIN}
+           "FMIN": FIXNUM_MIN, "CHARS": _chars}
 
 # Longest child expression spliced into a parent (longer ones are called instead), so
 # generated sources stay small enough to be shared between nodes.
