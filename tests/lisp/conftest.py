@@ -9,12 +9,14 @@ LISP_DIR = Path(__file__).resolve().parent
 SBCL = shutil.which("sbcl")
 
 
-def run_sbcl_script(script: Path, *args: str, timeout: int = 300) -> subprocess.CompletedProcess:
-    """Run `sbcl --script SCRIPT ARGS...` and return the completed process."""
+def run_sbcl_script(script: Path, *args: str, timeout: int = 300,
+                    stdin: str = "") -> subprocess.CompletedProcess:
+    """Run `sbcl --script SCRIPT ARGS...` (STDIN as its input) and return the completed
+    process."""
     if SBCL is None:
         pytest.skip("sbcl is not installed")
     return subprocess.run([SBCL, "--script", str(script), *args], capture_output=True,
-                          text=True, timeout=timeout)
+                          text=True, timeout=timeout, input=stdin)
 
 
 def failures_and_summary(proc: subprocess.CompletedProcess) -> tuple[list[str], tuple[int, int]]:

@@ -26,3 +26,18 @@ def test_unhandled_error_exits_2_with_one_line_report(tmp_path):
     assert proc.returncode == 2
     assert proc.stdout == "before\n"
     assert "Unhandled SIMPLE-ERROR: boom 42" in proc.stderr
+
+
+def test_standard_input_is_read_through_the_library(tmp_path):
+    """read-line and read-char on *standard-input* go through the fd-0 stream (output
+    is flushed before reading), as a compiled program's would."""
+    program = tmp_path / "echo.lisp"
+    program.write_text(
+        '(write-string "prompt> ")\n'
+        '(let ((line (read-line)))\n'
+        '  (format t "~a|~%" (string-upcase line)))\n'
+        '(let ((c (read-char))) (format t "~a~%" c) (unread-char c))\n'
+        '(format t "~s~%" (list (read-char) (read-line) (read-line *standard-input* nil :eof)))\n')
+    proc = run_sbcl_script(LISP_DIR / "run-program.lisp", str(program), stdin="hello\nxy\n")
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout == 'prompt> HELLO|\nx\n(#\\x "y" :EOF)\n'
