@@ -3,10 +3,6 @@
 ;;;; module and write it. Entry point: compile-files.
 (in-package "WASMBOOT-COMPILER")
 
-(defvar *library-mode* :auto
-  ":auto compiles stages/runtime-lib/ in when it exists; :fallback uses the compiler's
-minimal printer (compiler/fallback-io.lisp) instead.")
-
 (defvar *stages-directory* "stages/"
   "Where runtime-lib/ and compiler/core.lisp are found (set by the host driver).")
 
@@ -398,20 +394,13 @@ whatever the package of the symbol (expansions use the compiler's package)."
 ;;; Entry point.
 
 (defun library-files ()
-  (let* ((modules (concatenate 'string *stages-directory* "runtime-lib/modules.txt"))
-         (files (list (concatenate 'string *stages-directory* "compiler/core.lisp"))))
-    (when (or (eq *library-mode* :fallback) (not (probe-file-safely modules)))
-      (setq modules nil))
-    (unless modules
-      ;; until the runtime library exists: a minimal printer of our own
-      (setq files (append files (list (concatenate 'string *stages-directory*
-                                                   "compiler/fallback-io.lisp")))))
-    (when modules
-      (dolist (line (read-lines modules))
-        (let ((l (string-trim " " line)))
-          (when (and (> (length l) 0) (char/= (char l 0) #\#))
-            (setq files (append files (list (concatenate 'string *stages-directory*
-                                                         "runtime-lib/" l))))))))
+  "core.lisp, then the runtime library's files (stages/runtime-lib/modules.txt)."
+  (let ((files (list (concatenate 'string *stages-directory* "compiler/core.lisp"))))
+    (dolist (line (read-lines (concatenate 'string *stages-directory* "runtime-lib/modules.txt")))
+      (let ((l (string-trim " " line)))
+        (when (and (> (length l) 0) (char/= (char l 0) #\#))
+          (setq files (append files (list (concatenate 'string *stages-directory*
+                                                       "runtime-lib/" l)))))))
     files))
 
 (defun probe-file-safely (path)

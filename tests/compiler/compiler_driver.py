@@ -1,20 +1,49 @@
 """Compile Lisp files with the embedded compiler running under SBCL
 (tests/compiler/sbcl_driver.lisp loads stages/compiler/modules.txt and calls
-wasmboot-compiler::compile-files)."""
+wasmboot-compiler::compile-files), and run the modules with the runtime (runtime/)."""
+import io
 import os
 import subprocess
 from pathlib import Path
+
+from runtime.config import RuntimeConfig
+from runtime.runner import run_module
 
 ROOT = Path(__file__).resolve().parents[2]
 DRIVER = Path(__file__).resolve().parent / "sbcl_driver.lisp"
 
 
 def compile_with_sbcl(inputs, output, results=None, timeout=300):
-    """(exit code, stdout) of compiling INPUTS to OUTPUT."""
+    """(exit code, printed text) of compiling INPUTS into one module OUTPUT."""
     cmd = ["sbcl", "--script", str(DRIVER), str(ROOT / "stages") + os.sep, str(output),
            str(results) if results else "-"] + [str(p) for p in inputs]
     p = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, cwd=ROOT)
     return p.returncode, p.stdout + p.stderr
+
+
+def compile_batch(inputs, outdir, timeout=1800):
+    """Compile each input on its own (one SBCL process for all) into OUTDIR/NAME.wasm
+    and OUTDIR/NAME.tsv; returns {name: exit code}."""
+    cmd = ["sbcl", "--script", str(DRIVER), str(ROOT / "stages") + os.sep, "--batch",
+           str(outdir)] + [str(p) for p in inputs]
+    p = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, cwd=ROOT)
+    codes = {}
+    for line in p.stdout.splitlines():
+        name, _, code = line.partition("\t")
+        if code.strip().isdigit():
+            codes[name] = int(code)
+    return codes
+
+
+def run(path, stdin=b""):
+    """(exit code, stdout text, stderr text) of running a module's _start."""
+    out, err = io.BytesIO(), io.BytesIO()
+    log = io.StringIO()
+    config = RuntimeConfig(stdin=io.BytesIO(stdin), stdout=out, stderr=err, cache_dir=None,
+                           time_limit=60.0)
+    code = run_module(path, config, log=log)
+    return (code, out.getvalue().decode("utf-8", "replace"),
+            err.getvalue().decode("utf-8", "replace") + log.getvalue())
 
 
 def read_results(path):

@@ -3,8 +3,7 @@
 ;;;;   sbcl --script sbcl_driver.lisp STAGES/ OUT.wasm RESULTS|- IN.lisp...
 ;;;;   sbcl --script sbcl_driver.lisp STAGES/ --batch OUTDIR IN.lisp...
 ;;;; The batch form compiles each input on its own into OUTDIR/NAME.wasm (+ NAME.tsv)
-;;;; and prints "NAME<TAB>exit-code" per input. WASMBOOT_LIBRARY=fallback selects the
-;;;; compiler's minimal printer instead of stages/runtime-lib/.
+;;;; and prints "NAME<TAB>exit-code" per input.
 (setf *compile-verbose* nil *load-verbose* nil)
 (defvar *args* (cdr sb-ext:*posix-argv*))
 (defvar *stages* (first *args*))
@@ -16,8 +15,6 @@
                (handler-bind ((warning #'muffle-warning))
                  (load (concatenate 'string *stages* "compiler/" l)))))))
 (setf (symbol-value (find-symbol "*STAGES-DIRECTORY*" "WASMBOOT-COMPILER")) *stages*)
-(when (equal (sb-ext:posix-getenv "WASMBOOT_LIBRARY") "fallback")
-  (setf (symbol-value (find-symbol "*LIBRARY-MODE*" "WASMBOOT-COMPILER")) :fallback))
 (defun compile-one (inputs out results)
   (funcall (find-symbol "COMPILE-FILES" "WASMBOOT-COMPILER") inputs out :results-path results))
 (if (equal (second *args*) "--batch")

@@ -1,7 +1,6 @@
-"""The embedded compiler under SBCL: programs compiled to WasmGC and run under
-wasmtime, their output compared with SBCL running the same source (the oracle).
-The runtime library (stages/runtime-lib/) does not compile yet, so these builds use
-the compiler's minimal printer (WASMBOOT_LIBRARY=fallback)."""
+"""The embedded compiler under SBCL: programs compiled to WasmGC (with the runtime
+library) and run under the runtime, their output compared with SBCL running the same
+source (the oracle)."""
 import os
 import shutil
 import subprocess
@@ -9,18 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from compiler_driver import compile_with_sbcl, read_results
-from wasm_run import run_module
+from compiler_driver import compile_with_sbcl, read_results, run
 
 HERE = Path(__file__).resolve().parent
 PROGRAMS = HERE / "programs"
 
 pytestmark = pytest.mark.skipif(shutil.which("sbcl") is None, reason="needs SBCL")
-
-
-@pytest.fixture(autouse=True)
-def fallback_printer(monkeypatch):
-    monkeypatch.setenv("WASMBOOT_LIBRARY", "fallback")
 
 
 def sbcl_output(path):
@@ -35,7 +28,7 @@ def test_program_matches_sbcl(name, tmp_path):
     out = tmp_path / (name + ".wasm")
     code, log = compile_with_sbcl([src], out)
     assert code == 0, log
-    rc, stdout, stderr = run_module(out)
+    rc, stdout, stderr = run(out)
     assert rc == 0, stderr
     assert stdout == sbcl_output(src)
 
@@ -44,7 +37,7 @@ def test_overflow_signals_an_error(tmp_path):
     out = tmp_path / "o.wasm"
     code, log = compile_with_sbcl([PROGRAMS / "overflow.lisp"], out)
     assert code == 0, log
-    rc, stdout, stderr = run_module(out)
+    rc, stdout, stderr = run(out)
     assert rc == 2
     assert stdout.strip() == "4611686014132420609"
     assert "overflow" in stderr
@@ -60,7 +53,7 @@ def test_failed_forms_are_reported_and_the_rest_compiles(tmp_path):
     rows = read_results(res)
     assert [r["status"] for r in rows] == ["compiled", "failed", "compiled", "failed", "failed"]
     assert (rows[3]["line"], rows[3]["column"]) == (4, 8)
-    rc, stdout, _ = run_module(out)
+    rc, stdout, _ = run(out)
     assert rc == 0
     assert stdout.split() == ["1", "2"]
 
