@@ -1868,7 +1868,10 @@ def _sort(seq, pred, kwargs, stable):
     def lt(a, b):
         return call1(fn, a, b) is not NIL
 
-    if key is not None:
+    vector = seq.__class__ is not Cons and seq is not NIL
+    if vector and not stable:
+        out = None
+    elif key is not None:
         keyed = [(key(x), x) for x in items]
         keyed = _merge_sort(keyed, lambda p, q: lt(p[0], q[0]))
         out = [x for _, x in keyed]
@@ -1879,12 +1882,55 @@ def _sort(seq, pred, kwargs, stable):
         return lisp_list(out)
     if seq is NIL:
         return NIL
+    if not stable:
+        # SBCL sorts vectors with an (unstable) heapsort: same order for equal keys
+        out = _heapsort(items, lt if key is None else (lambda p, q: lt(key(p), key(q))))
     if seq.__class__ is LString:
         _set_string(seq, "".join(c.c for c in out))
         return seq
     n = len(out)
     seq.items[:n] = out
     return seq
+
+
+def _heapsort(items, lt):
+    """SBCL's vector sort: CLR heapsort on 1-based indices."""
+    v = [None] + list(items)
+    size = len(items)
+
+    def heapify(i):
+        while True:
+            left = 2 * i
+            if left > size:
+                return
+            i_elt = v[i]
+            left_elt = v[left]
+            if lt(i_elt, left_elt):
+                large, large_elt = left, left_elt
+            else:
+                large, large_elt = i, i_elt
+            right = left + 1
+            if right > size:
+                largest, largest_elt = large, large_elt
+            else:
+                right_elt = v[right]
+                if lt(large_elt, right_elt):
+                    largest, largest_elt = right, right_elt
+                else:
+                    largest, largest_elt = large, large_elt
+            if largest == i:
+                return
+            v[i] = largest_elt
+            v[largest] = i_elt
+            i = largest
+
+    for i in range(size >> 1, 0, -1):
+        heapify(i)
+    while size >= 2:
+        v[1], v[size] = v[size], v[1]
+        size -= 1
+        heapify(1)
+    return v[1:]
 
 
 def _merge_sort(items, lt):
