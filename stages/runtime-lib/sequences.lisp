@@ -405,8 +405,8 @@ allows), else a copy sharing the tail after the last removed element."
                (dolist (x elements acc)
                  (setq acc (if from-end (funcall function x acc) (funcall function acc x)))))))))
 
-;;; Sorting: a stable merge sort on conses (no allocation but one head cell);
-;;; vectors are sorted through a list and written back in place.
+;;; Sorting: a stable merge sort on conses (no allocation but one head cell); vectors
+;;; by a bottom-up merge sort in place with one scratch vector.
 
 (defun merge-sorted (a b predicate key head)
   (let ((tail head))
@@ -433,9 +433,35 @@ allows), else a copy sharing the tail after the last removed element."
       (if (null sequence)
           nil
           (values (merge-sort-list sequence (length sequence) predicate key (cons nil nil))))
-      (let ((sorted (stable-sort (map 'list #'identity sequence) predicate :key key))
-            (i 0))
-        (dolist (x sorted sequence) (setf (aref sequence i) x) (setq i (+ i 1))))))
+      (sort-vector sequence predicate key)))
+
+(defun merge-runs (source target low middle high predicate key)
+  "Merge the sorted runs SOURCE[LOW, MIDDLE) and SOURCE[MIDDLE, HIGH) into TARGET,
+taking from the left run on ties (stability)."
+  (let ((i low) (j middle) (k low))
+    (loop while (< k high)
+          do (if (and (< i middle)
+                      (or (>= j high)
+                          (not (funcall predicate (apply-key key (aref source j))
+                                        (apply-key key (aref source i))))))
+                 (progn (setf (aref target k) (aref source i)) (setq i (+ i 1)))
+                 (progn (setf (aref target k) (aref source j)) (setq j (+ j 1))))
+             (setq k (+ k 1)))))
+
+(defun sort-vector (vector predicate key)
+  "Bottom-up stable merge sort in place, with one scratch vector."
+  (let* ((n (length vector)) (from vector) (to (make-array n)) (width 1))
+    (loop while (< width n)
+          do (let ((low 0))
+               (loop while (< low n)
+                     do (merge-runs from to low (min (+ low width) n) (min (+ low width width) n)
+                                    predicate key)
+                        (setq low (+ low width width))))
+             (let ((swap from)) (setq from to to swap))
+             (setq width (* 2 width)))
+    (unless (eq from vector)
+      (dotimes (i n) (setf (aref vector i) (aref from i))))
+    vector))
 
 (defun sort (sequence predicate &key key)
   (stable-sort sequence predicate :key key))

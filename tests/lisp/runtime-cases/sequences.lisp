@@ -28,3 +28,6 @@
 (list (coerce '(1 2) 'vector) (coerce (vector 1 2) 'list) (coerce '(#\a #\b) 'string) (coerce "ab" 'list) (coerce "x" 'character) (coerce 'y 'character) (coerce '(1) 'simple-vector) (coerce 5 t) (list-length '(1 2 3)) (list-length '()) (let ((l (list 1 2))) (setf (cddr l) l) (list-length l)))
 (let ((l (list 1 2 3 4 5 6))) (list (remove 3 l) (remove-if #'evenp l) (remove 9 l) (remove 6 l) (remove 1 l) (remove-if #'identity l) (remove-if-not #'evenp l) l))
 (progn (setq *print-length* nil) (loop for n below 8 collect (let ((l (loop for i below n collect (mod i 3)))) (list (remove 0 l) (remove 1 l) (delete 2 (copy-list l)) (remove-if #'zerop l :key #'1-)))))
+(loop for n below 35 collect (let ((v (coerce (loop for i below n collect (cons (mod (* i 7) 5) i)) 'vector))) (list (stable-sort (copy-seq v) #'< :key #'car) (sort (copy-seq v) #'> :key #'cdr))))
+(let ((s (make-array 6 :fill-pointer 4 :initial-contents '(4 2 3 1 9 9)))) (sort s #'<) (list s (aref s 4)))
+(list (sort (copy-seq "the quick brown fox") #'char<) (stable-sort (vector "b" "A" "a" "B") #'string-lessp))
