@@ -77,6 +77,8 @@ class Scope:
 
 def lookup_var(sc, sym):
     """('lex', depth, idx) | ('special',) | ('symmacro', expansion) | ('global',)"""
+    if sym.special:  # proclaimed special: never lexical
+        return ("special",)
     depth = 0
     while sc is not None:
         if sc.specials is not None and sym in sc.specials:
@@ -1198,7 +1200,7 @@ def comp_lambda(ll, body, sc, name=None, destructuring=False):
     nsc.lambda_boundary = True
     L = parse_lambda_list(ll, nsc, destructuring, declared)
     if declared:
-        nsc.specials = {d for d in declared if not (nsc.vars and d in nsc.vars)}
+        nsc.specials = set(declared)  # special parameters are read from Symbol.value
     block_tag = None
     if name is not None and name.__class__ is Symbol:
         bsc = Scope(nsc, False)

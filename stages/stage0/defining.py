@@ -322,12 +322,19 @@ def sf_destructuring_bind(x, sc, mv):
     specials, forms = parse_body(body)
     nsc = Scope(sc, True)
     Lp = C.parse_lambda_list(ll, nsc, True, set(specials))
+    if specials:
+        nsc.specials = set(specials)
     bodyc = comp_progn_list(forms, nsc, mv)
     size = nsc.size
+
+    spec_binds = Lp.specials
 
     def db(e):
         ne = [e] + [NIL] * (size - 1)
         C.destructure(Lp, ne, valc(e))
+        if spec_binds:
+            return C.dynamic_bind([s for s, _ in spec_binds], [ne[i] for _, i in spec_binds],
+                                  lambda: bodyc(ne))
         return bodyc(ne)
     return db
 

@@ -48,6 +48,7 @@ EVAL_CASES = {
     "special-let": ("(defvar *v* 1) (defun get-v () *v*) (princ (list (let ((*v* 2)) (get-v)) (get-v)))", "(2 1)"),
     "special-restored-on-throw": ("(defvar *d* :outer) (catch 'x (let ((*d* :inner)) (throw 'x nil))) (princ *d*)", "OUTER"),
     "special-param": ("(defvar *p* 0) (defun show () *p*) (defun bind (*p*) (show)) (princ (list (bind 5) *p*))", "(5 0)"),
+    "setq-special-parameter": ("(defvar *q* 0) (defun show-q () *q*) (defun bind-q (*q*) (setq *q* (+ *q* 1)) (show-q)) (destructuring-bind (*q*) '(7) (princ (list (bind-q 5) *q* (show-q)))) (princ *q*)", "(6 7 7)0"),
     "local-special-declaration": ("(defun f () (declare (special *loc*)) *loc*) (let ((*loc* 7)) (declare (special *loc*)) (princ (f)))", "7"),
     "defparameter-vs-defvar": ("(defvar *a* 1) (defvar *a* 2) (defparameter *b* 1) (defparameter *b* 2) (princ (list *a* *b*))", "(1 2)"),
     "defconstant": ("(defconstant +k+ 12) (princ (* +k+ 2))", "24"),
