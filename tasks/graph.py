@@ -32,6 +32,8 @@ def doit_config(cfg: StagesConfig) -> dict:
     BootstrapReporter.summary_path = layout.summary()
     return {
         "default_tasks": ["bootstrap"],
+        # What a bare `doit auto` keeps up to date: Stage 2 and its report (tasks/auto).
+        "auto_tasks": ["stage2:link", "stage2:report"],
         "dep_file": DEP_FILE,          # in the project root, ignored by git (.doit.db*)
         "backend": "sqlite3",          # transactional: a killed build never corrupts it
         "reporter": BootstrapReporter,

@@ -32,13 +32,21 @@ LOADER_FILES = ("module.py", "wasm_binary.py", "imports.py")
 ENGINE_FILES = ("engine.py", "cache.py")
 
 
+# Digests by (file, mtime, size) of every file matched: the graph is loaded often (each
+# `doit auto` cycle), and a stat is much cheaper than reading and hashing the runtime.
+_DIGESTS: dict[tuple, str] = {}
+
+
 def _digest(patterns: tuple[str, ...]) -> str:
-    h = hashlib.sha256()
-    for pattern in patterns:
-        for f in sorted(RUNTIME_DIR.glob(pattern)):
+    files = [f for pattern in patterns for f in sorted(RUNTIME_DIR.glob(pattern))]
+    key = tuple((f.as_posix(), st.st_mtime_ns, st.st_size) for f in files for st in [f.stat()])
+    if key not in _DIGESTS:
+        h = hashlib.sha256()
+        for f in files:
             h.update(f.relative_to(RUNTIME_DIR).as_posix().encode() + b"\0")
             h.update(f.read_bytes() + b"\0")
-    return h.hexdigest()
+        _DIGESTS[key] = h.hexdigest()
+    return _DIGESTS[key]
 
 
 def wasmtime_version() -> str:
