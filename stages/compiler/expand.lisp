@@ -306,7 +306,7 @@ returns the fall-through form (ecase)."
 (define-expander nth-value (n form)
   (if (and (integerp n) (>= n 0) (< n 8))
       ;; no list for a constant index
-      (let ((vars (loop repeat (+ n 1) collect (temp "VALUE"))))
+      (let ((vars (loop for i from 0 to n collect (temp "VALUE"))))
         (list 'multiple-value-bind vars form (car (last vars))))
       (list 'nth n (list 'multiple-value-list form))))
 
