@@ -1,14 +1,13 @@
-;;;; The pretty printer's line breaking, as SBCL does it for data when *print-pretty*
-;;;; is true: a list or vector that does not fit before the right margin (80) is laid
-;;;; out in fill style (as many elements per line as fit, continuation lines indented
+;;;; The pretty printer's line breaking, as SBCL does it when *print-pretty* is true.
+;;;; A list, vector or structure that does not fit before the right margin (80) is
+;;;; laid out: data in fill style (as many elements per line as fit, continuation lines
 ;;;; under the first element, a break after any element that itself took several
-;;;; lines; miser style, one element per line, only if *print-miser-width* is set: SBCL
-;;;; scripts run with it nil), and a
-;;;; list headed by a function name indents its continuation lines under its first
-;;;; argument; forms of code (if, let, defun, when, cond, loop ...) take SBCL's layouts
-;;;; for them, mandatory line breaks included (the "code layouts" below).
-;;;; Widths are measured by printing flat into a counting stream that stops at the
-;;;; margin, so nothing is allocated and nothing is measured past 80 columns.
+;;;; lines; miser style only when *print-miser-width* is set, and SBCL scripts run with
+;;;; it nil); a list headed by a function name with continuation lines under its first
+;;;; argument; forms of code (if, let, defun, when, cond, loop ...) in SBCL's layouts
+;;;; for them, mandatory line breaks included (the "code layouts" below); structures
+;;;; one slot per line. Widths are measured by printing flat into a counting stream
+;;;; that stops at the margin, so measuring allocates nothing and never goes past it.
 
 (in-package "WASMBOOT-RUNTIME")
 
@@ -42,8 +41,7 @@
   (and *print-pretty* (not *pp-flat*)
        (or (consp object) (and (vectorp object) (not (stringp object)))
            (and (not (functionp object)) (not (symbolp object)) (not (characterp object))
-                (not (integerp object)) (plain-structure-p object)))
-       (not (and *print-level* (> 0 *print-level*)))))
+                (not (integerp object)) (plain-structure-p object)))))
 
 (defvar *cl-operator-names*
   '("BLOCK" "CATCH" "EVAL-WHEN" "FLET" "FUNCTION" "GO" "IF" "LABELS" "LET" "LET*"
@@ -56,7 +54,8 @@
     "MULTIPLE-VALUE-LIST" "MULTIPLE-VALUE-SETQ" "NTH-VALUE" "OR" "POP" "PROG1" "PROG2"
     "PSETQ" "PUSH" "PUSHNEW" "RETURN" "SETF" "TYPECASE" "UNLESS" "WHEN"
     "WITH-INPUT-FROM-STRING" "WITH-OPEN-FILE" "WITH-OUTPUT-TO-STRING")
-  "COMMON-LISP special operators and macros: heads of code, not of function calls.")
+  "COMMON-LISP special operators and macros. SBCL lays out those it has no layout for
+as function calls (they are fboundp there); they may not be fboundp in compiled code.")
 
 (defun cl-operator-p (symbol)
   (and (eq (symbol-package symbol) (find-package "COMMON-LISP"))
@@ -102,14 +101,15 @@ brackets that follow OBJECT directly."
     (pp-run-block stream (nreverse entries) object depth suffix "#S(")))
 
 (defun pp-list (list stream depth suffix)
-  ;; a dotted tail or a quote form is printed flat, as one unit
   (let ((prefix (abbreviation-prefix list)))
-    (cond (prefix
-           (write-string prefix stream)
-           (pp-object (cadr list) stream depth suffix))
-          ((code-layout-entries list)
-           (pp-run-block stream (code-layout-entries list) list depth suffix))
-          (t (pp-elements list "(" stream depth suffix (function-call-head-p list))))))
+    (if prefix
+        ;; 'x and #'x
+        (progn (write-string prefix stream)
+               (pp-object (cadr list) stream depth suffix))
+        (let ((layout (code-layout-entries list)))
+          (if layout
+              (pp-run-block stream layout list depth suffix)
+              (pp-elements list "(" stream depth suffix (function-call-head-p list)))))))
 
 (defun pp-element (x stream depth suffix)
   (if (pretty-candidate-p x)
