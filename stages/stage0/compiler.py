@@ -1495,16 +1495,31 @@ def sf_go(x, sc, mv):
 def sf_while(x, sc, mv):
     """(%while test body...): stage 0's own loop primitive for DO/DOLIST/DOTIMES/LOOP."""
     test = comp_test(x.cdr.car, sc)
-    body = comp_progn_list(list_items(x.cdr.cdr), sc, False)
     b = Binds()
     t = test(b)
-    stmts = getattr(body, "stmts", None) or [body]
-    lines = "\n".join(f"        {b.operand(c)}" for c in stmts
-                      if getattr(c, "src", None) is None and not hasattr(c, "const"))
+    lines = []
+    for f in list_items(x.cdr.cdr):
+        if f.__class__ is Cons and f.car is LOOP_TEST:
+            # (%loop-test c): leave the loop when c is true (LOOP's end tests)
+            lines.append(f"        if {comp_test(f.cdr.car, sc)(b)}:\n            break")
+            continue
+        c = comp(f, sc, False)
+        for s_ in (getattr(c, "stmts", None) or [c]):
+            if getattr(s_, "src", None) is None and not hasattr(s_, "const"):
+                lines.append(f"        {b.operand(s_)}")
+    body = "\n".join(lines)
     return make(f"""def _f(e):
     while {t}:
-{lines or "        pass"}
+{body or "        pass"}
     return NIL""", b)
+
+
+LOOP_TEST = sys("%LOOP-TEST")
+
+
+@special_form("%LOOP-TEST")
+def sf_loop_test(x, sc, mv):
+    lisp_error("%LOOP-TEST outside a LOOP body", ctype="PROGRAM-ERROR")
 
 
 CATCH_TAGS = []

@@ -87,11 +87,26 @@ def m_loop(form, env):
     if result is None:
         result = st.default_acc[0] if st.default_acc else NIL
     body = (st.initially + st.first +
-            [lisp_list([sys("%WHILE"), T] + st.body + st.steps)] +
+            [lisp_list([sys("%WHILE"), T] + [_exit_test(f) for f in st.body + st.steps])] +
             [END] + st.finally_ + [L(S("RETURN-FROM"), st.name, result)])
     return L(S("BLOCK"), st.name,
              L(S("LET*"), lisp_list([L(v, i) for v, i in st.bindings]),
                lisp_list([S("TAGBODY")] + body)))
+
+
+LOOP_TEST = sys("%LOOP-TEST")
+
+
+def _exit_test(f):
+    """(when c (go END)) at the top of the loop body becomes (%loop-test c): the %while
+    statement leaves the Python loop with `break` instead of an exception."""
+    if (f.__class__ is Cons and f.car in (WHEN, UNLESS) and f.cdr.__class__ is Cons
+            and f.cdr.cdr.__class__ is Cons and f.cdr.cdr.cdr is NIL):
+        act = f.cdr.cdr.car
+        if act.__class__ is Cons and act.car is GO and act.cdr.car is END:
+            c = f.cdr.car
+            return L(LOOP_TEST, c if f.car is WHEN else L(NOT, c))
+    return f
 
 
 class Parser:
