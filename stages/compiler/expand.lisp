@@ -1040,11 +1040,20 @@ symbols (wasmboot-runtime::error) denote the CL names."
                    (list (list 'unwind-protect (progn-form forms)
                                (list 'when var (list 'close var))))))))
 
-(define-expander with-output-to-string ((var &optional string) &body body)
-  (when string (expander-error "with-output-to-string into a given string is not supported"))
+(define-expander with-output-to-string ((var &optional string &key element-type) &body body)
+  (declare (ignore element-type))
   (multiple-value-bind (decls forms) (split-declarations body)
-    (list* 'let (list (list var '(make-string-output-stream)))
-           (append decls (append forms (list (list 'get-output-stream-string var)))))))
+    (if string
+        ;; output appended to STRING (which has a fill pointer); the body's values
+        (let ((target (temp "STRING")) (text (temp "TEXT")) (c (temp "CHAR")))
+          (list 'let (list (list target string) (list var '(make-string-output-stream)))
+                (list* 'multiple-value-prog1
+                       (cons 'locally (append decls forms))
+                       (list (list 'let (list (list text (list 'get-output-stream-string var)))
+                                   (list 'loop 'for c 'across text
+                                         'do (list 'vector-push-extend c target)))))))
+        (list* 'let (list (list var '(make-string-output-stream)))
+               (append decls (append forms (list (list 'get-output-stream-string var))))))))
 
 (define-expander with-input-from-string ((var string &key (start 0) end) &body body)
   (multiple-value-bind (decls forms) (split-declarations body)

@@ -56,3 +56,12 @@ def test_package_shadows_exactly_the_cl_names_defined():
                               .split("(:shadow", 1)[1]))
     assert defined == shadowed, (f"define but not shadowed: {sorted(defined - shadowed)}; "
                                  f"shadowed but not defined: {sorted(shadowed - defined)}")
+
+
+def test_expander_cases_agree_with_sbcl_on_the_library():
+    """The expander cases once more, their expansions now calling the library's
+    functions (format, error, gethash ...) instead of SBCL's."""
+    expand_cases = sorted((LISP_DIR / "expand-cases").glob("*.lisp"))
+    failures, (passed, _) = run_harness_once(LISP_DIR / "runtime-harness.lisp", expand_cases)
+    assert not failures, f"{len(failures)} cases differ:\n" + "\n".join(failures)
+    assert passed > 0

@@ -6,3 +6,5 @@
 (with-input-from-string (s "abcdef" :start 1 :end 3) (read-line s))
 (progn (with-open-file (out "/tmp/wasmboot-expand-test.txt" :direction :output :if-exists :supersede) (write-line "line one" out) (write-string "two" out)) (with-open-file (in "/tmp/wasmboot-expand-test.txt") (list (read-line in) (read-line in) (read-line in nil :eof))))
 (let ((s nil)) (ignore-errors (with-open-file (x "/tmp/wasmboot-expand-test.txt") (setq s x) (error "inside"))) (open-stream-p s))
+(let ((s (make-array 3 :element-type 'character :adjustable t :fill-pointer 3 :initial-contents "abc"))) (list (with-output-to-string (o s) (write-string "def" o) (princ 42 o) 'result) s))
+(with-output-to-string (s nil :element-type 'character) (write-string "x" s))
