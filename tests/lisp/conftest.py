@@ -1,4 +1,5 @@
 """Shared helpers for the Lisp tests run under SBCL (the oracle)."""
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -9,14 +10,21 @@ LISP_DIR = Path(__file__).resolve().parent
 SBCL = shutil.which("sbcl")
 
 
-def run_sbcl_script(script: Path, *args: str, timeout: int = 300,
-                    stdin: str = "") -> subprocess.CompletedProcess:
+# How the harnesses load the runtime library (tests/lisp/load-runtime.lisp): "native"
+# (SBCL's own macros) or "expanded" (every macro of the library expanded by our
+# expanders, as the compiler will compile it).
+LIBRARY_LOADS = ["native", "expanded"]
+
+
+def run_sbcl_script(script: Path, *args: str, timeout: int = 300, stdin: str = "",
+                    library_load: str = "native") -> subprocess.CompletedProcess:
     """Run `sbcl --script SCRIPT ARGS...` (STDIN as its input) and return the completed
     process."""
     if SBCL is None:
         pytest.skip("sbcl is not installed")
+    env = dict(os.environ, WASMBOOT_LIBRARY_LOAD=library_load)
     return subprocess.run([SBCL, "--script", str(script), *args], capture_output=True,
-                          text=True, timeout=timeout, input=stdin)
+                          text=True, timeout=timeout, input=stdin, env=env)
 
 
 def failures_and_summary(proc: subprocess.CompletedProcess) -> tuple[list[str], tuple[int, int]]:
@@ -45,12 +53,13 @@ def failures_and_summary(proc: subprocess.CompletedProcess) -> tuple[list[str], 
 _RUNS: dict[tuple, tuple[list[str], tuple[int, int]]] = {}
 
 
-def run_harness_once(script: Path, files: list[Path]) -> tuple[list[str], tuple[int, int]]:
+def run_harness_once(script: Path, files: list[Path],
+                     library_load: str = "native") -> tuple[list[str], tuple[int, int]]:
     """Run a harness over all FILES in one SBCL process (cached for the session):
     (failure reports, (passed, failed))."""
-    key = (script, tuple(files))
+    key = (script, tuple(files), library_load)
     if key not in _RUNS:
-        proc = run_sbcl_script(script, *map(str, files))
+        proc = run_sbcl_script(script, *map(str, files), library_load=library_load)
         _RUNS[key] = failures_and_summary(proc)
     return _RUNS[key]
 

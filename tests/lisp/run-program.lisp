@@ -40,7 +40,7 @@ names, so each program starts from a clean slate."
   "Run the program at PATH: its exit code (0, or 2 after an unhandled error)."
   (let ((*package* (fresh-user-package))
         (code 0))
-    (setf (wasmboot-runtime::stream-column wasmboot-runtime::*stdout*) 0)
+    (reset-output-column)
     (with-open-file (in path)
       (wasmboot-runtime::%catch-error
        (lambda ()

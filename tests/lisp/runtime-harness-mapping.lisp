@@ -22,7 +22,8 @@ primitive names map to the library's symbols."
   "Type specifiers name CL types by the library's shadowing symbols (string, list,
 ...): give SBCL the CL symbol unless the library defines a structure of that name."
   (cond ((and (symbolp spec) spec (eq (symbol-package spec) (find-package "WASMBOOT-RUNTIME"))
-              (not (find-class spec nil)))
+              (not (find-class spec nil))
+              (not (gethash spec wasmboot-primitives::*struct-types*)))
          (multiple-value-bind (cl status) (find-symbol (symbol-name spec) "COMMON-LISP")
            (if (eq status :external) cl spec)))
         ((consp spec) (cons (cl-type-spec (car spec)) (cl-type-spec (cdr spec))))
@@ -43,6 +44,17 @@ primitive names map to the library's symbols."
         ((consp form) (cons (map-to-runtime (car form)) (map-to-runtime (cdr form))))
         (t form)))
 
+
+;; the library's standard output starts each case at column 0 (fresh-line, ~&)
+(defun reset-output-column ()
+  (let ((stdout (symbol-value (find-symbol "*STDOUT*" "WASMBOOT-RUNTIME"))))
+    (if (fboundp '(setf wasmboot-runtime::stream-column))
+        (funcall #'(setf wasmboot-runtime::stream-column) 0 stdout)
+        ;; the library loaded through our expanders: its accessors are plain functions
+        (eval (map-to-runtime
+               (expand-fully (list 'setf (list 'wasmboot-runtime::stream-column
+                                               (list 'quote stdout))
+                                   0)))))))
 
 ;; setf of gethash in forms SBCL's own macros expand (the library loaded as it is)
 (defun (setf wasmboot-runtime::gethash) (value key table &optional default)

@@ -30,7 +30,7 @@
   (let* ((output (make-string-output-stream))
          (result :error))
     (let ((*standard-output* output))
-      (setf (wasmboot-runtime::stream-column wasmboot-runtime::*stdout*) 0)
+      (reset-output-column)
       (unwind-protect
            (setq result (handler-case (multiple-value-list (funcall thunk))
                           (error () :error)))

@@ -6,14 +6,19 @@ together on the corpus before the compiler runs them.
 """
 import sys
 
-from .conftest import LISP_DIR, failures_and_summary, run_sbcl_script
+import pytest
+
+from .conftest import LIBRARY_LOADS, LISP_DIR, failures_and_summary, run_sbcl_script
 
 sys.path.insert(0, str(LISP_DIR.parent / "conformance"))
 from corpus import PROGRAMS  # noqa: E402
 
 
-def test_conformance_programs_run_on_expanders_and_library():
-    proc = run_sbcl_script(LISP_DIR / "run-program.lisp", "--check", *map(str, PROGRAMS))
+@pytest.mark.parametrize("library_load", LIBRARY_LOADS)
+def test_conformance_programs_run_on_expanders_and_library(library_load):
+    """library_load "expanded": the library itself loaded through our expanders too."""
+    proc = run_sbcl_script(LISP_DIR / "run-program.lisp", "--check", *map(str, PROGRAMS),
+                           library_load=library_load)
     failures, (passed, failed) = failures_and_summary(proc)
     assert not failures, f"{failed} of {passed + failed} programs differ:\n" + "\n".join(failures)
     assert passed == len(PROGRAMS)

@@ -11,17 +11,19 @@ import subprocess
 
 import pytest
 
-from .conftest import (LISP_DIR, SBCL, failures_and_summary, failures_of, run_harness_once,
-                       run_sbcl_script)
+from .conftest import (LIBRARY_LOADS, LISP_DIR, SBCL, failures_and_summary, failures_of,
+                       run_harness_once, run_sbcl_script)
 
 ROOT = LISP_DIR.parent.parent
 RUNTIME_DIR = ROOT / "stages" / "runtime-lib"
 CASE_FILES = sorted((LISP_DIR / "runtime-cases").glob("*.lisp"))
 
 
+@pytest.mark.parametrize("library_load", LIBRARY_LOADS)
 @pytest.mark.parametrize("case_file", CASE_FILES, ids=lambda p: p.stem)
-def test_runtime_library_agrees_with_sbcl(case_file):
-    failures, (passed, _) = run_harness_once(LISP_DIR / "runtime-harness.lisp", CASE_FILES)
+def test_runtime_library_agrees_with_sbcl(case_file, library_load):
+    failures, (passed, _) = run_harness_once(LISP_DIR / "runtime-harness.lisp", CASE_FILES,
+                                             library_load)
     mine = failures_of(failures, case_file)
     assert not mine, f"{len(mine)} cases differ:\n" + "\n".join(mine)
     assert passed > 0
@@ -58,10 +60,12 @@ def test_package_shadows_exactly_the_cl_names_defined():
                                  f"shadowed but not defined: {sorted(shadowed - defined)}")
 
 
-def test_expander_cases_agree_with_sbcl_on_the_library():
+@pytest.mark.parametrize("library_load", LIBRARY_LOADS)
+def test_expander_cases_agree_with_sbcl_on_the_library(library_load):
     """The expander cases once more, their expansions now calling the library's
     functions (format, error, gethash ...) instead of SBCL's."""
     expand_cases = sorted((LISP_DIR / "expand-cases").glob("*.lisp"))
-    failures, (passed, _) = run_harness_once(LISP_DIR / "runtime-harness.lisp", expand_cases)
+    failures, (passed, _) = run_harness_once(LISP_DIR / "runtime-harness.lisp", expand_cases,
+                                             library_load)
     assert not failures, f"{len(failures)} cases differ:\n" + "\n".join(failures)
     assert passed > 0
