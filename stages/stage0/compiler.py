@@ -1202,6 +1202,40 @@ def comp_lambda(ll, body, sc, name=None, destructuring=False):
     if declared:
         nsc.specials = set(declared)  # special parameters are read from Symbol.value
     block_tag = None
+    if name is not None and name.__class__ is Symbol and L.simple and forms:
+        # a named function of required parameters: its body becomes Python statements
+        # inside the function itself (RETURN-FROM in statement position is `return`)
+        bsc = Scope(nsc, False)
+        info = BlockInfo(name)
+        bsc.blocks = {name: info}
+        b = Binds()
+        lines = []
+        for i, f in enumerate(forms):
+            comp_stmt(f, bsc, info, i == len(forms) - 1, True, b, lines, 3)
+        n = len(L.req)
+        size = nsc.size
+        params = ", ".join(f"a{i}" for i in range(n))
+        frame = "".join(f", a{i}" for i in range(n)) + ", None" * (size - 1 - n)
+        kn, kname = b.name(_note), b.name(name)
+        body = "\n".join(lines)
+        handler = ""
+        if info.used:
+            ktag, kbr = b.name(info.tag), b.name(BlockReturn)
+            handler = f"""
+        except {kbr} as r:
+            if r.tag is {ktag}:
+                return r.value
+            raise"""
+        return make(f"""def _f(penv):
+    def f({params}):
+        e = [penv{frame}]
+        try:
+{body}{handler}
+        except Exception as ex:
+            {kn}(ex, {kname})
+            raise
+    f.lisp_name = {kname}
+    return f""", b)
     if name is not None and name.__class__ is Symbol:
         bsc = Scope(nsc, False)
         info = BlockInfo(name)
@@ -1401,11 +1435,154 @@ def sf_block(x, sc, mv):
     nsc = Scope(sc, False)
     info = BlockInfo(name)
     nsc.blocks = {name: info}
-    body = comp_progn_list(list_items(x.cdr.cdr), nsc, mv)
-    c = wrap_block(info, body)
+    forms = list_items(x.cdr.cdr)
+    if host_frame(sc) is not None and forms:
+        # the body as Python statements: a RETURN-FROM in statement position is a
+        # Python return (no exception)
+        b = Binds()
+        lines = []
+        for i, f in enumerate(forms):
+            comp_stmt(f, nsc, info, i == len(forms) - 1, mv, b, lines, 1)
+        c = _block_function(info, b, lines)
+    else:
+        body = comp_progn_list(forms, nsc, mv)
+        c = wrap_block(info, body)
     if not mv and info.used:
         return _unwrap(c)
     return c
+
+
+def _block_function(info, b, lines):
+    body = "\n".join(lines)
+    if not info.used:
+        return make(f"def _f(e):\n{body}", b)
+    ktag, kbr = b.name(info.tag), b.name(BlockReturn)
+    body = "\n".join("    " + l for l in lines)
+    return make(f"""def _f(e):
+    try:
+{body}
+    except {kbr} as r:
+        if r.tag is {ktag}:
+            return r.value
+        raise""", b)
+
+
+IF, PROGN_SYM, LET_SYM, LETSTAR_SYM, SETQ_SYM, RETURN_FROM_SYM, TAGBODY_SYM = (
+    S("IF"), S("PROGN"), S("LET"), S("LET*"), S("SETQ"), S("RETURN-FROM"), S("TAGBODY"))
+
+
+def comp_stmt(form, sc, info, tail, mv, b, lines, depth):
+    """Append Python statement lines (indented depth levels) for form inside the block
+    `info`'s function. tail: the block returns this form's value."""
+    ind = "    " * depth
+    while True:
+        if form.__class__ is Cons and form.car.__class__ is Symbol and lookup_fun(sc, form.car) is None:
+            op = form.car
+            if op in SPECIAL_FORMS:
+                break
+            if op.macro is not None:
+                form = op.macro(form, sc)
+                continue
+        elif form.__class__ is Cons and form.car.__class__ is Symbol:
+            lf = lookup_fun(sc, form.car)
+            if lf is not None and lf[0] == "macro":
+                form = lf[1](form, sc)
+                continue
+        break
+    if form.__class__ is Cons and form.car.__class__ is Symbol and lookup_fun(sc, form.car) is None:
+        op = form.car
+        args = list_items(form.cdr)
+        if op is PROGN_SYM:
+            if not args:
+                if tail:
+                    lines.append(f"{ind}return NIL")
+                return
+            for i, f in enumerate(args):
+                comp_stmt(f, sc, info, tail and i == len(args) - 1, mv, b, lines, depth)
+            return
+        if op is IF and len(args) in (2, 3):
+            t = comp_test(args[0], sc)(b)
+            lines.append(f"{ind}if {t}:")
+            n0 = len(lines)
+            comp_stmt(args[1], sc, info, tail, mv, b, lines, depth + 1)
+            if len(lines) == n0:
+                lines.append(f"{ind}    pass")
+            if len(args) == 3:
+                lines.append(f"{ind}else:")
+                n0 = len(lines)
+                comp_stmt(args[2], sc, info, tail, mv, b, lines, depth + 1)
+                if len(lines) == n0:
+                    lines.append(f"{ind}    pass")
+            elif tail:
+                lines.append(f"{ind}else:")
+                lines.append(f"{ind}    return NIL")
+            return
+        if op is RETURN_FROM_SYM and args and lookup_block(sc, args[0]) is info:
+            v = comp(args[1], sc, True) if len(args) > 1 else const(NIL)
+            lines.append(f"{ind}return {b.operand(v)}")
+            return
+        if op in (LET_SYM, LETSTAR_SYM) and args and (args[0].__class__ is Cons or args[0] is NIL):
+            specials, body = parse_body(form.cdr.cdr)
+            host = host_frame(sc)
+            bindings = list_items(args[0])
+            if (not specials and host is not None and body
+                    and not any(_is_special(_binding_parts(bd)[0], ()) for bd in bindings)
+                    and closure_free(body, sc)):
+                nsc = Scope(sc, False)
+                nsc.vars = {}
+                if op is LET_SYM:
+                    inits = []
+                    for bd in bindings:
+                        var, init = _binding_parts(bd)
+                        inits.append((var, comp(init, sc) if init is not None else const(NIL)))
+                    if len(inits) == 1:
+                        var, ic = inits[0]
+                        lines.append(f"{ind}e[{host.size}] = {b.operand(ic)}")
+                        nsc.vars[var] = host.size
+                        host.size += 1
+                    else:
+                        temps = []
+                        for var, ic in inits:
+                            t = b.temp()
+                            lines.append(f"{ind}{t} = {b.operand(ic)}")
+                            temps.append((var, t))
+                        for var, t in temps:
+                            lines.append(f"{ind}e[{host.size}] = {t}")
+                            nsc.vars[var] = host.size
+                            host.size += 1
+                else:
+                    for bd in bindings:
+                        var, init = _binding_parts(bd)
+                        ic = comp(init, nsc) if init is not None else const(NIL)
+                        lines.append(f"{ind}e[{host.size}] = {b.operand(ic)}")
+                        nsc.vars[var] = host.size
+                        host.size += 1
+                for i, f in enumerate(body):
+                    comp_stmt(f, nsc, info, tail and i == len(body) - 1, mv, b, lines, depth)
+                return
+        if op is WHILE_SYM:
+            t = comp_test(args[0], sc)(b)
+            lines.append(f"{ind}while {t}:")
+            n0 = len(lines)
+            for f in args[1:]:
+                if f.__class__ is Cons and f.car is LOOP_TEST:
+                    lines.append(f"{ind}    if {comp_test(f.cdr.car, sc)(b)}:")
+                    lines.append(f"{ind}        break")
+                    continue
+                comp_stmt(f, sc, info, False, mv, b, lines, depth + 1)
+            if len(lines) == n0:
+                lines.append(f"{ind}    pass")
+            if tail:
+                lines.append(f"{ind}return NIL")
+            return
+    c = comp(form, sc, mv if tail else False)
+    if tail:
+        lines.append(f"{ind}return {b.operand(c)}")
+    elif getattr(c, "src", None) is None and not hasattr(c, "const"):
+        stmts = getattr(c, "stmts", None) or [c]
+        for s_ in stmts:
+            if getattr(s_, "src", None) is None and not hasattr(s_, "const"):
+                lines.append(f"{ind}{b.operand(s_)}")
 
 
 @special_form("RETURN-FROM")
@@ -1515,6 +1692,7 @@ def sf_while(x, sc, mv):
 
 
 LOOP_TEST = sys("%LOOP-TEST")
+WHILE_SYM = sys("%WHILE")
 
 
 @special_form("%LOOP-TEST")

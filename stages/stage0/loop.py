@@ -86,12 +86,33 @@ def m_loop(form, env):
     result = st.result
     if result is None:
         result = st.default_acc[0] if st.default_acc else NIL
-    body = (st.initially + st.first +
-            [lisp_list([sys("%WHILE"), T] + [_exit_test(f) for f in st.body + st.steps])] +
-            [END] + st.finally_ + [L(S("RETURN-FROM"), st.name, result)])
+    WHILE = sys("%WHILE")
+    inner_forms = [_exit_test(f) for f in st.body + st.steps]
+    first_forms = [_exit_test(f) for f in st.first]
+    inner = lisp_list([WHILE, T] + inner_forms)
+    # The first-iteration tests and the loop proper run inside a one-pass outer loop,
+    # so every end test is a Python `break` (see %loop-test); the epilogue follows.
+    outer = lisp_list([WHILE, T] + first_forms + [inner, L(LOOP_TEST, T)])
+    tail = st.finally_ + [L(S("RETURN-FROM"), st.name, result)]
+    if _mentions(inner_forms + first_forms, END) or _mentions(inner_forms, S("LOOP-FINISH")):
+        # a (go %loop-end) left inside a clause (loop-finish, nested tests): keep the tag
+        main = [lisp_list([S("TAGBODY")] + st.initially + [outer, END])]
+    else:
+        main = st.initially + [outer]
     return L(S("BLOCK"), st.name,
-             L(S("LET*"), lisp_list([L(v, i) for v, i in st.bindings]),
-               lisp_list([S("TAGBODY")] + body)))
+             lisp_list([S("LET*"), lisp_list([L(v, i) for v, i in st.bindings])] + main + tail))
+
+
+def _mentions(forms, sym):
+    stack = list(forms)
+    while stack:
+        x = stack.pop()
+        if x is sym:
+            return True
+        if x.__class__ is Cons:
+            stack.append(x.car)
+            stack.append(x.cdr)
+    return False
 
 
 LOOP_TEST = sys("%LOOP-TEST")
