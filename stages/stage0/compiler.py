@@ -1560,6 +1560,31 @@ def comp_stmt(form, sc, info, tail, mv, b, lines, depth):
                 for i, f in enumerate(body):
                     comp_stmt(f, nsc, info, tail and i == len(body) - 1, mv, b, lines, depth)
                 return
+        if op is MVB_SYM and len(args) >= 2 and (args[0].__class__ is Cons or args[0] is NIL):
+            specials, body = parse_body(form.cdr.cdr.cdr)
+            vars_ = list_items(args[0])
+            host = host_frame(sc)
+            if (not specials and host is not None and body and vars_
+                    and not any(v.special for v in vars_) and closure_free(body, sc)):
+                t = b.temp()
+                lines.append(f"{ind}{t} = {b.operand(comp(args[1], sc, True))}")
+                nsc = Scope(sc, False)
+                nsc.vars = {}
+                slots = []
+                for v in vars_:
+                    nsc.vars[v] = host.size
+                    slots.append(host.size)
+                    host.size += 1
+                lines.append(f"{ind}if {t}.__class__ is MV:")
+                for k, i in enumerate(slots):
+                    lines.append(f"{ind}    e[{i}] = {t}[{k}] if len({t}) > {k} else NIL")
+                lines.append(f"{ind}else:")
+                lines.append(f"{ind}    e[{slots[0]}] = {t}")
+                for i in slots[1:]:
+                    lines.append(f"{ind}    e[{i}] = NIL")
+                for i, f in enumerate(body):
+                    comp_stmt(f, nsc, info, tail and i == len(body) - 1, mv, b, lines, depth)
+                return
         if op is WHILE_SYM:
             t = comp_test(args[0], sc)(b)
             lines.append(f"{ind}while {t}:")
@@ -1693,6 +1718,7 @@ def sf_while(x, sc, mv):
 
 LOOP_TEST = sys("%LOOP-TEST")
 WHILE_SYM = sys("%WHILE")
+MVB_SYM = S("MULTIPLE-VALUE-BIND")
 
 
 @special_form("%LOOP-TEST")

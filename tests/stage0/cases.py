@@ -24,6 +24,8 @@ EVAL_CASES = {
     "unwind-protect-on-error": ("(let (log) (ignore-errors (unwind-protect (error \"x\") (push :ran log))) (princ log))", "(RAN)"),
     "mvb": ("(multiple-value-bind (q r) (floor 17 5) (princ (list q r)))", "(3 2)"),
     "mvb-missing": ("(multiple-value-bind (a b c) (values 1 2) (princ (list a b c)))", "(1 2 NIL)"),
+    "mvb-in-function-statements": ("(defun two () (values 1 2)) (defun one () 7) (defun f (g) (multiple-value-bind (a b c) (funcall g) (when (null c) (return-from f (list a b))) :never)) (princ (list (f #'two) (f #'one) (f (lambda () (values))))) ", "((1 2) (7 NIL) (NIL NIL))"),
+    "return-from-in-loops": ("(defun find-pair (l) (dolist (x l) (dolist (y l) (when (= (+ x y) 10) (return-from find-pair (list x y))))) :none) (defun g (n) (loop for i below n do (when (= i 3) (return (* i 100)))) ) (princ (list (find-pair '(1 2 8 4)) (find-pair '(1)) (g 10) (g 2)))", "((2 8) NONE 300 NIL)"),
     "mv-list-call": ("(princ (list (multiple-value-list (values 1 2 3)) (multiple-value-call #'list (values 1 2) (values) 3)))", "((1 2 3) (1 2 3))"),
     "values-single-context": ("(princ (list (values 1 2) (+ (floor 7 2) 1)))", "(1 4)"),
     "values-through-if-and-let": ("(defun f (x) (if x (let ((y 1)) (values y 2)) (values))) (princ (list (multiple-value-list (f t)) (multiple-value-list (f nil))))", "((1 2) NIL)"),
