@@ -18,14 +18,15 @@
 (defun pp-line-length ()
   (or *print-right-margin* 80))
 
-(defun flat-width (object limit)
-  "The width of OBJECT printed flat, or LIMIT + 1 when it is wider than LIMIT."
+(defun flat-width (object limit &optional (depth 0))
+  "The width of OBJECT printed flat (at DEPTH, for *print-level*), or LIMIT + 1 when it
+is wider than LIMIT."
   (let ((m *measure-stream*))
     (setf (stream-fill m) 0)
     (setf (stream-end m) limit)
     (catch 'measure-overflow
       (let ((*pp-flat* t))
-        (output-object object m 0))
+        (output-object object m depth))
       (return-from flat-width (stream-fill m)))
     (+ limit 1)))
 
@@ -72,7 +73,7 @@ lays such calls out with continuation lines under the first argument)."
   "Print OBJECT, breaking lines where SBCL would. SUFFIX: the width of the closing
 brackets that follow OBJECT directly."
   (let ((room (- (pp-line-length) (stream-column stream) suffix)))
-    (if (<= (flat-width object room) room)
+    (if (<= (flat-width object room depth) room)
         (let ((*pp-flat* t)) (output-object object stream depth))
         (cond ((consp object) (pp-list object stream depth suffix))
               ((vectorp object)
@@ -112,7 +113,9 @@ brackets that follow OBJECT directly."
               (pp-elements list "(" stream depth suffix (function-call-head-p list)))))))
 
 (defun pp-element (x stream depth suffix)
-  (if (pretty-candidate-p x)
+  "An element of a block at DEPTH."
+  (if (and (pretty-candidate-p x)
+           (not (and *print-level* (>= (+ depth 1) *print-level*))))
       (pp-object x stream (+ depth 1) suffix)
       (output-object x stream (+ depth 1))))
 
@@ -129,7 +132,7 @@ brackets that follow OBJECT directly."
       (when (atom elements)
         ;; the tail of a dotted list: a last section ". tail"
         (let ((room (- (pp-line-length) (stream-column stream) 3 (+ suffix 1))))
-          (if (or miser previous-broke (> (flat-width elements room) room))
+          (if (or miser previous-broke (> (flat-width elements room (+ depth 1)) room))
               (pp-newline stream indent)
               (put-char #\Space stream))
           (write-string ". " stream)
@@ -141,13 +144,19 @@ brackets that follow OBJECT directly."
              ;; brackets after the last one, the separating space after the others
              (x-suffix (if last (+ suffix 1) 1)))
         (when (and *print-length* (>= count *print-length*))
-          (write-string (if (= count 0) "..." " ...") stream)
+          ;; "..." is one more section
+          (when (> count 0)
+            (if (or miser previous-broke
+                    (> (+ (stream-column stream) 4 suffix 1) (pp-line-length)))
+                (pp-newline stream indent)
+                (put-char #\Space stream)))
+          (write-string "..." stream)
           (return))
         (when (> count 0)
           ;; the section after the break: the element and the space after it, or the
           ;; closing brackets after the last element
           (let ((room (- (pp-line-length) (stream-column stream) 1 x-suffix)))
-            (if (or miser previous-broke (> (flat-width x room) room))
+            (if (or miser previous-broke (> (flat-width x room (+ depth 1)) room))
                 (pp-newline stream indent)
                 (put-char #\Space stream))))
         (when (and call-p (= count 1) (not miser))
@@ -358,15 +367,15 @@ or as a function call."
               (and (eq (car e) :blk) (entries-mandatory-p (caddr e))))
       (return t))))
 
-(defun entry-width (e limit)
+(defun entry-width (e limit depth)
   "Flat width of an entry, or more than LIMIT."
-  (cond ((eq (car e) :o) (flat-width (cadr e) limit))
-        ((eq (car e) :blk) (flat-width (cadr e) limit))
+  (cond ((eq (car e) :o) (flat-width (cadr e) limit depth))
+        ((eq (car e) :blk) (flat-width (cadr e) limit depth))
         ((eq (car e) :sp) 1)
         ((eq (car e) :text) (length (cadr e)))
         (t 0)))
 
-(defun section-fits-p (entries stream suffix)
+(defun section-fits-p (entries stream suffix depth)
   "Whether the section from a break to the next break of the same block (or the
 block's end and SUFFIX) fits after the current column."
   (let ((room (- (pp-line-length) (stream-column stream) 1))
@@ -376,14 +385,14 @@ block's end and SUFFIX) fits after the current column."
         (return (<= (+ width 1 suffix) room)))
       (let ((e (car entries)))
         (when (eq (car e) :b) (return (<= (+ width 1) room)))
-        (setq width (+ width (entry-width e (- room width))))
+        (setq width (+ width (entry-width e (- room width) depth)))
         (when (> width room) (return nil))
         (setq entries (cdr entries))))))
 
 (defun pp-run-block (stream entries object depth suffix &optional (prefix "("))
   "Print the block for OBJECT: ( entries ), breaking lines as the entries say."
   (let* ((room (- (pp-line-length) (stream-column stream) suffix))
-         (linear (> (flat-width object room) room)))
+         (linear (> (flat-width object room depth) room)))
     (write-string prefix stream)
     (let* ((start (stream-column stream))
            (indent start)
@@ -411,7 +420,7 @@ block's end and SUFFIX) fits after the current column."
                                       ((eq (cadr e) :linear) linear)
                                       (t (or (/= section-breaks *pp-breaks*)
                                              (not (section-fits-p (cdr entries) stream
-                                                                  suffix)))))))
+                                                                  suffix (+ depth 1))))))))
                    (if break-p (pp-newline stream indent) (put-char #\Space stream))
                    (setq section-breaks *pp-breaks*))))
           (setq entries (cdr entries)))))

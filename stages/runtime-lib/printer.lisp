@@ -245,13 +245,16 @@ not ending with a sign."
   (cond ((and *pp-flat* (consp object) (eq stream *measure-stream*) (mandatory-layout-p object))
          ;; measuring a form that SBCL always lays out on several lines
          (throw 'measure-overflow nil))
-        ((and *print-level* (consp object) (> depth *print-level*)) (put-char #\# stream))
+        ((and *print-level* (>= depth *print-level*)
+              (or (consp object) (and (vectorp object) (not (stringp object)))))
+         ;; deeper than *print-level*: DEPTH counts the enclosing lists and vectors
+         (put-char #\# stream))
         ((and *print-pretty* (not *pp-flat*)
               (or (consp object) (and (vectorp object) (not (stringp object)))))
          (pp-object object stream depth 0))
         ((integerp object) (write-radix-integer object stream))
         ((symbolp object) (write-symbol object stream))
-        ((consp object) (write-list object stream (+ depth 1)))
+        ((consp object) (write-list object stream depth))
         ((characterp object) (write-character object stream))
         ((stringp object) (write-string-object object stream))
         ((vectorp object) (write-vector object stream depth))

@@ -28,3 +28,6 @@
 (format nil "~{~a~^ ~}" (loop for i below 40 collect (loop for j below 3 collect i)))
 (defstruct big-structure-name alpha-slot beta-slot gamma-slot delta-slot epsilon-slot)
 (progn (print (make-big-structure-name :alpha-slot '(some-function-name argument-one) :beta-slot "a long string value here" :gamma-slot 12345 :delta-slot '(a b c) :epsilon-slot nil)) (print (list 1 (make-big-structure-name :alpha-slot 1))) (print (make-big-structure-name :alpha-slot (loop for i below 30 collect i))) (format t "~%~a" (make-big-structure-name :beta-slot "str")) (print (list (make-big-structure-name) (make-big-structure-name))) nil)
+(let ((*print-length* 5)) (list (prin1-to-string (loop for i below 100 collect i)) (prin1-to-string (loop for i below 30 collect (loop for j below 30 collect j))) (prin1-to-string (coerce (loop for i below 50 collect i) 'vector))))
+(let ((*print-level* 2)) (list (prin1-to-string '(1 (2 (3 (4))))) (prin1-to-string (loop for i below 30 collect (list i (list i (list i)))))))
+(let ((*print-length* 3) (*print-level* 3)) (prin1-to-string (loop for i below 30 collect (list 'if 'a (list 'b (list 'c (list 'd)))))))
