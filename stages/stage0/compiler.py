@@ -182,13 +182,10 @@ def comp_symbol(sym, sc):
         return var_ref(r[1], r[2])
     if kind == "symmacro":
         return comp(r[1], sc)
-
-    def ref(e):
-        v = sym.value
-        if v is UNBOUND:
-            unbound_variable(sym)
-        return v
-    return ref
+    b = Binds()
+    ks, ku, kf = b.name(sym), b.name(UNBOUND), b.name(unbound_variable)
+    t = b.temp()
+    return make_expr(f"({t} if ({t} := {ks}.value) is not {ku} else {kf}({ks}))", b)
 
 
 def var_ref(depth, i):

@@ -368,3 +368,39 @@ def _logop(name, op):
 _logop("LOGAND", "&")
 _logop("LOGIOR", "|")
 _logop("LOGXOR", "^")
+
+
+@inline("CODE-CHAR", 1)
+def i_code_char(a):
+    b = Binds()
+    x = b.operand(a)
+    t = b.temp()
+    slow = _slow(b, "CODE-CHAR")
+    mk = b.name(mkchar)
+    return make_expr(f"((CHARS.get(chr({t})) or {mk}(chr({t}))) if ({t} := {x}).__class__ is int "
+                     f"and 0 <= {t} < 1114112 else {slow}({t}))", b)
+
+
+@inline("ASH", 2)
+def i_ash(a, b_):
+    b = Binds()
+    x, n = b.operand(a), b.operand(b_)
+    t0, t1, t2 = b.temp(), b.temp(), b.temp()
+    slow = _slow(b, "ASH")
+    return make_expr(f"(({t0} >> -{t1}) if (({t0} := {x}).__class__ is int) & (({t1} := {n}).__class__ is int) "
+                     f"and {t1} <= 0 else ({t2} if {t0}.__class__ is int and {t1}.__class__ is int and {t1} < 64 "
+                     f"and FMIN <= ({t2} := {t0} << {t1}) <= FMAX else {slow}({t0}, {t1})))", b)
+
+
+def _divop(name, op):
+    def build(a, b_):
+        b = Binds()
+        x, y = b.operand(a), b.operand(b_)
+        t0, t1 = b.temp(), b.temp()
+        slow = _slow(b, name)
+        return make_expr(f"(({t0} {op} {t1}) if (({t0} := {x}).__class__ is int) & "
+                         f"(({t1} := {y}).__class__ is int) and {t1} > 0 else {slow}({t0}, {t1}))", b)
+    inline(name, 2)(build)
+
+
+_divop("MOD", "%")
