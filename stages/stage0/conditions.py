@@ -33,13 +33,14 @@ class ThrowSignal(BaseException):
 
 
 class ConditionType:
-    __slots__ = ("name", "parents", "slots", "report", "ancestors")
+    __slots__ = ("name", "parents", "slots", "report", "ancestors", "default_initargs")
 
     def __init__(self, name, parents, slots=(), report=None):
         self.name = name        # Symbol
         self.parents = parents  # list of ConditionType
         self.slots = list(slots)  # (slot Symbol, initarg keyword or None, initform thunk or None)
         self.report = report    # None, a Python function(cond, stream), or a Lisp function
+        self.default_initargs = []  # (keyword, thunk) from :default-initargs
         anc = {self}
         for p in parents:
             anc |= p.ancestors
@@ -100,6 +101,13 @@ def make_condition(name, initargs):
     given = {}
     for i in range(0, len(initargs) - 1, 2):
         given.setdefault(initargs[i], initargs[i + 1])
+    stack = [ct]
+    while stack:
+        c = stack.pop(0)
+        for k, thunk in c.default_initargs:
+            if k not in given:
+                given[k] = thunk()
+        stack.extend(c.parents)
     for sname, initarg, initform in ct.all_slots():
         if initarg is not None and initarg in given:
             slots[sname] = given[initarg]

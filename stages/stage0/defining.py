@@ -212,7 +212,13 @@ def sf_define_condition(x, sc, mv):
                 readers.append((v, sname, k == "ACCESSOR"))
         slots.append((sname, initarg, initform))
     report = None
+    defaults = []
     for o in options:
+        if o.__class__ is Cons and o.car.name == "DEFAULT-INITARGS":
+            kv = list_items(o.cdr)
+            for i in range(0, len(kv) - 1, 2):
+                c = comp(kv[i + 1], None)
+                defaults.append((kv[i], (lambda c=c: c(None))))
         if o.__class__ is Cons and o.car.name == "REPORT":
             r = o.cdr.car
             if r.__class__ is LString:
@@ -228,7 +234,8 @@ def sf_define_condition(x, sc, mv):
         for p in parents:
             if p not in CONDITION_TYPES:
                 lisp_error("unknown parent condition type ~S", p)
-        define_condition_type(name, parents, slots, rep)
+        ct = define_condition_type(name, parents, slots, rep)
+        ct.default_initargs = defaults
         for rname, sname, accessor in readers:
             def reader(c, sname=sname, rname=rname):
                 if not isinstance(c, Condition):

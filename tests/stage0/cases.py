@@ -58,6 +58,7 @@ EVAL_CASES = {
     # conditions
     "handler-case-format": ("(princ (handler-case (error \"bad ~a and ~s\" 1 \"two\") (error (e) (format nil \"<~a>\" e))))", "<bad 1 and \"two\">"),
     "define-condition": ("(define-condition my-err (error) ((code :initarg :code :reader code)) (:report (lambda (c s) (format s \"code ~d\" (code c))))) (princ (handler-case (error 'my-err :code 7) (my-err (e) (list (code e) (princ-to-string e)))))", "(7 code 7)"),
+    "condition-default-initargs": ("(define-condition my-e (error) ((code :initarg :code :reader code)) (:default-initargs :code 42) (:report (lambda (c s) (format s \"code=~a\" (code c))))) (define-condition sub-e (my-e) ()) (princ (list (handler-case (error 'sub-e) (error (e) (princ-to-string e))) (handler-case (error 'my-e :code 1) (error (e) (code e)))))", "(code=42 1)"),
     "handler-case-order": ("(princ (handler-case (car 5) (type-error () :type) (error () :error)))", "TYPE"),
     "ignore-errors-values": ("(multiple-value-bind (v c) (ignore-errors (error \"x\")) (princ (list v (typep c 'simple-error))))", "(NIL T)"),
     "no-error-clause": ("(princ (handler-case (values 1 2) (error () :e) (:no-error (a b) (list a b))))", "(1 2)"),
