@@ -314,26 +314,37 @@ it stops the printing by a throw."
   "(values line missing-newline-p)"
   (declare (ignore recursive-p))
   (let ((stream (input-stream stream)))
-    (if (and (stdin-stream-p stream) (null (stream-pushback stream)))
-        (progn
-          (flush-standard-output)
-          (let ((r (%host-read-line 0)))
-            (cond ((stringp r) (values r nil))
-                  ((eq r :eof) (values (eof-result stream eof-error-p eof-value) t))
-                  (t (stream-host-error stream r)))))
-        (let ((out nil) (first (next-char stream)))
-          (if (null first)
-              (values (eof-result stream eof-error-p eof-value) t)
-              (progn
-                (setq out (make-string-output-stream))
-                (let ((c first))
-                  (loop
-                    (cond ((null c)
-                           (return (values (get-output-stream-string out) t)))
-                          ((char= c #\Newline)
-                           (return (values (get-output-stream-string out) nil)))
-                          (t (put-char c out)))
-                    (setq c (next-char stream))))))))))
+    (cond ((and (stdin-stream-p stream) (null (stream-pushback stream)))
+           (flush-standard-output)
+           (let ((r (%host-read-line 0)))
+             (cond ((stringp r) (values r nil))
+                   ((eq r :eof) (values (eof-result stream eof-error-p eof-value) t))
+                   (t (stream-host-error stream r)))))
+          ((and (member (stream-kind stream) '(:string-input :fd-input))
+                (not (stdin-stream-p stream)))
+           (read-line-from-string stream eof-error-p eof-value))
+          (t
+           ;; stdin after an unread-char: character by character
+           (let ((c (next-char stream)))
+             (if (null c)
+                 (values (eof-result stream eof-error-p eof-value) t)
+                 (let ((out (make-string-output-stream)))
+                   (loop
+                     (cond ((null c) (return (values (get-output-stream-string out) t)))
+                           ((char= c #\Newline)
+                            (return (values (get-output-stream-string out) nil)))
+                           (t (put-char c out)))
+                     (setq c (next-char stream))))))))))
+
+(defun read-line-from-string (stream eof-error-p eof-value)
+  "read-line on a stream whose whole input is a string: one subseq per line."
+  (load-fd-input stream)
+  (let ((start (stream-index stream)) (end (stream-end stream)))
+    (if (>= start end)
+        (values (eof-result stream eof-error-p eof-value) t)
+        (let ((newline (position #\Newline (stream-input stream) :start start :end end)))
+          (setf (stream-index stream) (if newline (+ newline 1) end))
+          (values (subseq (stream-input stream) start (or newline end)) (null newline))))))
 
 (defun read-sequence (sequence stream &key (start 0) end)
   (let ((end (or end (length sequence))) (i start))

@@ -42,7 +42,9 @@ def test_standard_input_is_read_through_the_library(tmp_path):
         '(let ((line (read-line)))\n'
         '  (format t "~a|~%" (string-upcase line)))\n'
         '(let ((c (read-char))) (format t "~a~%" c) (unread-char c))\n'
+        '(let ((c (read-char))) (unread-char c) (format t "~s~%" (read-line)))\n'
         '(format t "~s~%" (list (read-char) (read-line) (read-line *standard-input* nil :eof)))\n')
-    proc = run_sbcl_script(LISP_DIR / "run-program.lisp", str(program), stdin="hello\nxy\n")
+    proc = run_sbcl_script(LISP_DIR / "run-program.lisp", str(program),
+                           stdin="hello\nxy\nline three\n")
     assert proc.returncode == 0, proc.stderr
-    assert proc.stdout == 'prompt> HELLO|\nx\n(#\\x "y" :EOF)\n'
+    assert proc.stdout == 'prompt> HELLO|\nx\n"xy"\n(#\\l "ine three" :EOF)\n'
