@@ -1468,24 +1468,31 @@ IF, PROGN_SYM, LET_SYM, LETSTAR_SYM, SETQ_SYM, RETURN_FROM_SYM, TAGBODY_SYM = (
     S("IF"), S("PROGN"), S("LET"), S("LET*"), S("SETQ"), S("RETURN-FROM"), S("TAGBODY"))
 
 
+def _expand_stmt_form(form, sc):
+    """Macroexpand form until it is a special form, a function call or an atom."""
+    while form.__class__ is Cons and form.car.__class__ is Symbol:
+        op = form.car
+        lf = lookup_fun(sc, op)
+        if lf is not None:
+            if lf[0] == "macro":
+                form = lf[1](form, sc)
+                continue
+            return form
+        if op in SPECIAL_FORMS or op.macro is None:
+            return form
+        form = op.macro(form, sc)
+    return form
+
+
 def comp_stmt(form, sc, info, tail, mv, b, lines, depth):
     """Append Python statement lines (indented depth levels) for form inside the block
     `info`'s function. tail: the block returns this form's value."""
     ind = "    " * depth
-    while True:
-        if form.__class__ is Cons and form.car.__class__ is Symbol and lookup_fun(sc, form.car) is None:
-            op = form.car
-            if op in SPECIAL_FORMS:
-                break
-            if op.macro is not None:
-                form = op.macro(form, sc)
-                continue
-        elif form.__class__ is Cons and form.car.__class__ is Symbol:
-            lf = lookup_fun(sc, form.car)
-            if lf is not None and lf[0] == "macro":
-                form = lf[1](form, sc)
-                continue
-        break
+    if depth > 24:  # Python limits nesting: deeper code is compiled as expressions
+        c = comp(form, sc, mv if tail else False)
+        lines.append(f"{ind}{'return ' if tail else ''}{b.operand(c)}")
+        return
+    form = _expand_stmt_form(form, sc)
     if form.__class__ is Cons and form.car.__class__ is Symbol and lookup_fun(sc, form.car) is None:
         op = form.car
         args = list_items(form.cdr)
@@ -1498,22 +1505,33 @@ def comp_stmt(form, sc, info, tail, mv, b, lines, depth):
                 comp_stmt(f, sc, info, tail and i == len(args) - 1, mv, b, lines, depth)
             return
         if op is IF and len(args) in (2, 3):
-            t = comp_test(args[0], sc)(b)
-            lines.append(f"{ind}if {t}:")
-            n0 = len(lines)
-            comp_stmt(args[1], sc, info, tail, mv, b, lines, depth + 1)
-            if len(lines) == n0:
-                lines.append(f"{ind}    pass")
-            if len(args) == 3:
-                lines.append(f"{ind}else:")
+            # an IF whose else branch is an IF becomes an elif chain (flat, whatever
+            # the number of COND clauses)
+            keyword = "if"
+            while True:
+                t = comp_test(args[0], sc)(b)
+                lines.append(f"{ind}{keyword} {t}:")
                 n0 = len(lines)
-                comp_stmt(args[2], sc, info, tail, mv, b, lines, depth + 1)
+                comp_stmt(args[1], sc, info, tail, mv, b, lines, depth + 1)
                 if len(lines) == n0:
                     lines.append(f"{ind}    pass")
-            elif tail:
+                if len(args) == 2:
+                    if tail:
+                        lines.append(f"{ind}else:")
+                        lines.append(f"{ind}    return NIL")
+                    return
+                nxt = _expand_stmt_form(args[2], sc)
+                if (nxt.__class__ is Cons and nxt.car is IF and lookup_fun(sc, IF) is None
+                        and len(list_items(nxt.cdr)) in (2, 3)):
+                    args = list_items(nxt.cdr)
+                    keyword = "elif"
+                    continue
                 lines.append(f"{ind}else:")
-                lines.append(f"{ind}    return NIL")
-            return
+                n0 = len(lines)
+                comp_stmt(nxt, sc, info, tail, mv, b, lines, depth + 1)
+                if len(lines) == n0:
+                    lines.append(f"{ind}    pass")
+                return
         if op is RETURN_FROM_SYM and args and lookup_block(sc, args[0]) is info:
             v = comp(args[1], sc, True) if len(args) > 1 else const(NIL)
             lines.append(f"{ind}return {b.operand(v)}")
