@@ -14,6 +14,7 @@
 (defvar *pp-flat* nil "True while printing without line breaks (inside measuring).")
 (defvar *pp-breaks* 0 "Line breaks made by the pretty printer so far.")
 (defvar *measure-stream* (%make-stream :kind :measure))
+(defvar *common-lisp-package* (find-package "COMMON-LISP"))
 
 (defun pp-line-length ()
   (or *print-right-margin* 80))
@@ -59,7 +60,7 @@ is wider than LIMIT."
 as function calls (they are fboundp there); they may not be fboundp in compiled code.")
 
 (defun cl-operator-p (symbol)
-  (and (eq (symbol-package symbol) (find-package "COMMON-LISP"))
+  (and (eq (symbol-package symbol) *common-lisp-package*)
        (member (symbol-name symbol) *cl-operator-names* :test #'string=)))
 
 (defun function-call-head-p (list)
@@ -192,7 +193,7 @@ brackets that follow OBJECT directly."
 (defun code-operator (list)
   "The name of the CL operator heading LIST when SBCL has a layout for it, else nil."
   (let ((head (car list)))
-    (and (symbolp head) head (eq (symbol-package head) (find-package "COMMON-LISP"))
+    (and (symbolp head) head (eq (symbol-package head) *common-lisp-package*)
          (symbol-name head))))
 
 (defun name-in (name names) (and name (member name names :test #'string=)))
