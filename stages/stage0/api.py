@@ -20,7 +20,7 @@ import threading
 
 from . import data as D
 from .data import NIL, T, Cons, Symbol, LString, LVector, cl, kw, lisp_list, PACKAGES
-from .conditions import (LispError, BlockReturn, GoSignal, ThrowSignal, to_condition,
+from .conditions import (BlockReturn, GoSignal, ThrowSignal, to_condition,
                          report_string)
 from .reader import Reader, ReadError, decode_source
 from . import compiler as C
@@ -29,7 +29,7 @@ from . import loop as _loop  # noqa: F401
 from . import defining as _defining  # noqa: F401
 from . import builtins as B
 from . import inline as _inline  # noqa: F401
-from .streams import TextOutput, StringInput, StringOutput
+from .streams import TextOutput, StringInput
 
 FEATURES = ["WASMBOOT", "WASMBOOT-STAGE0", "COMMON-LISP", "ANSI-CL"]
 STACK_SIZE = 512 * 1024 * 1024

@@ -1,14 +1,11 @@
 """The subset's functions, implemented in Python and installed on the CL symbols."""
-import functools
-
-from .data import (Cons, NIL, T, Symbol, Char, LString, LVector, Struct, StructType,
+from .data import (Cons, NIL, T, Symbol, Char, LString, LVector, Struct,
                    HashTable, MV, UNBOUND, Package, PACKAGES, KEYWORD, CL, cl, sys, kw,
-                   mkchar, code_char, lisp_list, list_items, equal_key, FIXNUM_MAX, FIXNUM_MIN,
-                   make_package)
+                   mkchar, code_char, lisp_list, list_items, equal_key, FIXNUM_MAX, FIXNUM_MIN)
 from .conditions import (LispError, lisp_error, type_error, make_condition, simple_condition,
                          Condition, CONDITION_TYPES, report_string, SLOT_FC, SLOT_FA)
 from . import compiler as C
-from .compiler import SINGLE_VALUED, primary, fboundp
+from .compiler import SINGLE_VALUED, fboundp
 from .printer import write_to_string
 from . import streams as ST
 from .format import format_to_stream, format_to_string

@@ -9,11 +9,10 @@ are resolved at compile time to (depth, index); special variables live in
 Multiple values: a form compiled with mv=True may return an `MV` tuple; with mv=False
 it always returns one value (calls that may return MV get an unwrap).
 """
-from .data import (Cons, NIL, T, Symbol, MV, UNBOUND, LString, LVector, Char, cl, sys, kw,
-                   lisp_list, list_items, FIXNUM_MAX, FIXNUM_MIN)
-from .conditions import (BlockReturn, GoSignal, ThrowSignal, LispError, lisp_error,
-                         type_error, to_condition)
-from .templates import Binds, make, make_expr, expr, mark_const, mark_src
+from .data import (Cons, NIL, T, Symbol, MV, UNBOUND, LString, Char, cl, sys, kw,
+                   lisp_list, list_items)
+from .conditions import BlockReturn, GoSignal, ThrowSignal, lisp_error
+from .templates import Binds, make, make_expr, mark_const, mark_src
 
 S = cl
 QUOTE, FUNCTION, LAMBDA, DECLARE, SPECIAL = S("QUOTE"), S("FUNCTION"), S("LAMBDA"), S("DECLARE"), S("SPECIAL")
@@ -534,12 +533,6 @@ def comp_test(form, sc):
         return lambda b: "True"
     c = comp(form, sc)
     return lambda b: f"{b.operand(c)} is not NIL"
-
-
-def test_closure(spec):
-    b = Binds()
-    src = spec(b)
-    return make_expr(f"({src})", b)
 
 
 def _test(name):
@@ -1792,12 +1785,6 @@ def sf_unwind_protect(x, sc, mv):
 
 
 # -- multiple values ------------------------------------------------------------------------
-def to_list_values(v):
-    if v.__class__ is MV:
-        return list(v)
-    return [v]
-
-
 @special_form("MULTIPLE-VALUE-BIND")
 def sf_mvb(x, sc, mv):
     vars_ = list_items(x.cdr.car)

@@ -5,7 +5,7 @@ Lisp conditions travel as the Python exception `LispError` (an `Exception`), so 
 `to_condition`). Control transfers (`return-from`, `go`, `throw`) derive from
 `BaseException` so that no `except Exception` in a primitive can swallow them.
 """
-from .data import (Symbol, NIL, T, cl, kw, LString, Cons, lisp_list)
+from .data import Symbol, NIL, cl, kw, LString, lisp_list
 
 
 class BlockReturn(BaseException):

@@ -2,7 +2,7 @@
 interpreted against the argument list, writing to a Stream (so ~& and the printer's
 margin see the real column)."""
 from .conditions import lisp_error
-from .data import NIL, Char, LString, Cons, list_items
+from .data import NIL, Char, LString, list_items
 from .printer import write_to_string
 from .streams import StringOutput
 

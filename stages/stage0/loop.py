@@ -8,7 +8,7 @@ Every `for` clause contributes a first-iteration part (test + set) and a steppin
 """
 from .data import Cons, NIL, T, Symbol, cl, sys, lisp_list, list_items
 from .conditions import lisp_error
-from .macros import L, q, gensym, macro, progn
+from .macros import L, gensym, macro, progn
 
 S = cl
 END = sys("%LOOP-END")

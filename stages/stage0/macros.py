@@ -149,27 +149,7 @@ def m_cond(form, env):
     return r
 
 
-@macro("AND")
-def m_and(form, env):
-    a = args_of(form)
-    if not a:
-        return T
-    r = a[-1]
-    for x in reversed(a[:-1]):
-        r = L(IF, x, r, NIL)
-    return r
-
-
-@macro("OR")
-def m_or(form, env):
-    a = args_of(form)
-    if not a:
-        return NIL
-    r = a[-1]
-    for x in reversed(a[:-1]):
-        g = gensym()
-        r = L(LET, L(L(g, x)), L(IF, g, g, r))
-    return r
+# AND and OR are compiled directly by the compiler (compiler.py), not expanded.
 
 
 def _case(form, env, error_kind):

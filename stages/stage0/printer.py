@@ -8,7 +8,7 @@ and `(function f)` as #'F.
 """
 import unicodedata
 
-from .data import (Cons, NIL, Symbol, Char, LString, LVector, Struct, HashTable, MV,
+from .data import (Cons, NIL, Symbol, Char, LString, LVector, Struct, HashTable,
                    KEYWORD, PACKAGES, cl)
 
 MARGIN = 80

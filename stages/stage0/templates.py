@@ -85,13 +85,6 @@ def make_expr(src, binds):
     return f
 
 
-def expr(template, *closures):
-    """make_expr of template where {0}, {1}... are the operands' sources."""
-    b = Binds()
-    ops = [b.operand(c) for c in closures]
-    return make_expr(template.format(*ops), b)
-
-
 def mark_const(c, v):
     c.const = v
     return c
