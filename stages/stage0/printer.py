@@ -308,10 +308,13 @@ def layout(node, col, out, suffix=0):
         if i > 0:
             if style == "struct":
                 brk = True  # linear: the block does not fit, so every slot breaks
+            elif it.__class__ is not Block and "\n" in it:
+                # a section ending in a literal newline: only its first line counts
+                brk = prev_broke or col + 1 + _w(it) > MARGIN
             else:
                 brk = prev_broke or col + 1 + _w(it) + it_suffix > MARGIN
             if brk:
-                out.append("\n" + " " * indent)
+                _newline(out, indent)
                 col = indent
                 broke_any = True
             else:
@@ -324,6 +327,20 @@ def layout(node, col, out, suffix=0):
             broke_any = True
     out.append(node.suffix)
     return col + len(node.suffix), broke_any
+
+
+def _newline(out, indent):
+    """A line break: trailing blanks of the finished line are dropped, as SBCL does."""
+    while out:
+        last = out[-1]
+        stripped = last.rstrip(" ")
+        if stripped == last and last:
+            break
+        if stripped:
+            out[-1] = stripped
+            break
+        out.pop()
+    out.append("\n" + " " * indent)
 
 
 def _layout_code(node, col, out, suffix):
@@ -360,7 +377,7 @@ def _layout_code(node, col, out, suffix):
             else:
                 brk = section_broke or not _section_fits(entries[i + 1:], col, suffix)
             if brk:
-                out.append("\n" + " " * indent)
+                _newline(out, indent)
                 col = indent
                 broke_any = True
             else:
