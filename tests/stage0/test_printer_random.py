@@ -15,7 +15,7 @@ SBCL = shutil.which("sbcl")
 @pytest.mark.skipif(SBCL is None, reason="SBCL is not installed")
 @pytest.mark.parametrize("seed", [2, 3])
 def test_generated_objects_print_like_sbcl(tmp_path, seed):
-    src = forms_for(seed, count=100)
+    src = forms_for(seed, count=15)
     f = tmp_path / "forms.lisp"
     f.write_text(src, encoding="utf-8")
     expected = subprocess.run([SBCL, "--script", str(f)], capture_output=True, timeout=120).stdout
