@@ -216,7 +216,7 @@ def _fbound(sym):
     return sym.macro is not None or sym.special_form is not None
 
 
-def build(x, escape, depth=0):
+def build(x, escape, depth=0, data=False):
     t = x.__class__
     if t is Cons:
         if x.car is QUOTE and x.cdr.__class__ is Cons and x.cdr.cdr is NIL:
@@ -226,23 +226,24 @@ def build(x, escape, depth=0):
         p = _BACKQUOTE_PREFIXES.get(x.car) if x.car.__class__ is Symbol else None
         if p is not None and x.cdr.__class__ is Cons and x.cdr.cdr is NIL:
             return _prefixed(p, build(x.cdr.car, escape, depth + 1))
-        entries = code_entries(x, escape, depth) if x.car.__class__ is Symbol else None
+        entries = code_entries(x, escape, depth) if x.car.__class__ is Symbol and not data else None
         if entries is not None:
             return code_block(entries)
-        style = "call" if x.car.__class__ is Symbol and x.car.package is not KEYWORD and _fbound(x.car) else "fill"
+        style = ("call" if not data and x.car.__class__ is Symbol and x.car.package is not KEYWORD
+                 and x.car is not QUOTE and x.car is not FUNCTION and _fbound(x.car) else "fill")
         items = []
         seen = 0
         while x.__class__ is Cons:
-            items.append(build(x.car, escape, depth + 1))
+            items.append(build(x.car, escape, depth + 1, data))
             x = x.cdr
             seen += 1
             if seen > 1000000:
                 break
         if x is not NIL:
-            items.append(_prefixed(". ", build(x, escape, depth + 1)))
+            items.append(_prefixed(". ", build(x, escape, depth + 1, data)))
         return Block("(", items, ")", style)
     if t is LVector:
-        return Block("#(", [build(e, escape, depth + 1) for e in x.active()], ")")
+        return Block("#(", [build(e, escape, depth + 1, data) for e in x.active()], ")")
     if t is Struct:
         items = [symbol_text(x.stype.name, escape)]
         for name, v in zip(x.stype.slots, x.vals):
@@ -306,8 +307,8 @@ def layout(node, col, out, suffix=0):
         last = i == n - 1
         it_suffix = end_suffix if last else 1
         if i > 0:
-            if style == "struct":
-                brk = True  # linear: the block does not fit, so every slot breaks
+            if style == "struct" or style == "linear":
+                brk = True  # linear: the block does not fit, so every element breaks
             elif it.__class__ is not Block and "\n" in it:
                 # a section ending in a literal newline: only its first line counts
                 brk = prev_broke or col + 1 + _w(it) > MARGIN
@@ -357,8 +358,14 @@ def _layout_code(node, col, out, suffix):
     for i, ent in enumerate(entries):
         kind = ent[0]
         if kind == "o":
-            last = all(e[0] in ("ib", "ic") for e in entries[i + 1:])
-            col, broke = layout(ent[1], col, out, suffix + 1 if last else 1)
+            nxt = next((e for e in entries[i + 1:] if e[0] not in ("ib", "ic")), None)
+            if nxt is None:
+                o_suffix = suffix + 1
+            elif nxt[0] == "b" and nxt[1] == "mandatory":
+                o_suffix = 0  # a forced break follows: no trailing blank to count
+            else:
+                o_suffix = 1
+            col, broke = layout(ent[1], col, out, o_suffix)
             if broke:
                 section_broke = broke_any = True
         elif kind == "sp":
@@ -413,6 +420,17 @@ _LOOP_WORDS = {"FOR", "AS", "WITH", "DO", "DOING", "COLLECT", "COLLECTING", "APP
                "THEREIS", "FINALLY", "INITIALLY", "REPEAT", "RETURN", "NAMED", "ELSE", "END"}
 _EMPTY_AT_1 = {"LAMBDA", "DESTRUCTURING-BIND", "DOLIST", "DOTIMES", "LET", "LET*", "FLET",
                "LABELS", "MACROLET"}
+
+
+_CASE_LIKE = {"CASE", "ECASE", "CCASE", "TYPECASE", "ETYPECASE", "CTYPECASE"}
+
+
+def _plain_list(x, escape, depth):
+    """A CASE clause: its keys printed as data, its forms one per line (linear) when the
+    clause does not fit on the line."""
+    items = _items(x)
+    nodes = [build(items[0], escape, depth + 1, data=True)] + [build(e, escape, depth + 1) for e in items[1:]]
+    return Block("(", nodes, ")", "linear")
 
 
 def code_block(entries):
@@ -491,10 +509,18 @@ def code_entries(x, escape, depth):
                 _body(items[3:], "linear", escape, d))
     if name in ("MULTIPLE-VALUE-BIND", "DESTRUCTURING-BIND") and n >= 3:
         first = _arglist(items[1], escape, d) if name == "DESTRUCTURING-BIND" else B(items[1])
-        return ([op, ("ib", 3), ("b", "fill"), ("o", first), ("b", "linear"), ("o", B(items[2])),
+        kind = "linear" if name == "DESTRUCTURING-BIND" else "fill"
+        return ([op, ("ib", 3), ("b", kind), ("o", first), ("b", "linear"), ("o", B(items[2])),
                  ("ib", 1)] + _body(items[3:], "linear", escape, d))
     if name in _BLOCK_LIKE and n >= 2:
         first = _arglist(items[1], escape, d) if name in _EMPTY_AT_1 else B(items[1])
+        if name in _CASE_LIKE:
+            # clauses are laid out as plain lists (their keys are not code)
+            rest = []
+            for i, c in enumerate(items[2:]):
+                rest.append(("b", "linear"))
+                rest.append(("o", _plain_list(c, escape, d) if c.__class__ is Cons and _proper(c) else B(c)))
+            return [op, ("ib", 3), ("b", "fill"), ("o", first), ("ib", 1)] + rest
         return [op, ("ib", 3), ("b", "fill"), ("o", first), ("ib", 1)] + _body(items[2:], "linear", escape, d)
     if name in ("PROGN", "LOCALLY"):
         return [op] + _body(items[1:], "linear", escape, d)
@@ -515,24 +541,34 @@ def code_entries(x, escape, depth):
         return e
     if name in ("DEFVAR", "DEFPARAMETER", "DEFCONSTANT") and n >= 3:
         return [op, ("sp",), ("o", B(items[1])), ("ib", 1)] + _body(items[2:], "linear", escape, d)
-    if name in ("DEFSTRUCT", "DEFPACKAGE", "DEFINE-CONDITION") and n >= 2:
+    if name == "DEFINE-CONDITION" and n >= 4:
+        # name, then parents and slots indented 4, options indented 2
+        return ([op, ("sp",), ("o", B(items[1])), ("ib", 3), ("b", "linear"), ("o", B(items[2])),
+                 ("b", "linear"), ("o", B(items[3])), ("ib", 1)] +
+                _body(items[4:], "linear", escape, d) if n > 4 else
+                [op, ("sp",), ("o", B(items[1])), ("ib", 3), ("b", "linear"), ("o", B(items[2])),
+                 ("b", "linear"), ("o", B(items[3]))])
+    if name in ("DEFSTRUCT", "DEFPACKAGE") and n >= 2:
         return [op, ("sp",), ("o", B(items[1])), ("ib", 1)] + _body(items[2:], "linear", escape, d)
     if name == "DECLARE" and n >= 3:
         e = [op, ("sp",), ("ic", 0), ("o", B(items[1]))]
         for f in items[2:]:
             e += [("b", "mandatory"), ("o", B(f))]
         return e
-    if name == "LOOP" and n >= 3 and all(v.__class__ is Cons for v in items[1:]):
-        e = [op, ("sp",), ("ic", 0), ("o", B(items[1]))]
+    if name == "LOOP" and n >= 2 and all(v.__class__ is Cons for v in items[1:]):
+        e = [op, ("b", "fill"), ("ic", 0), ("o", B(items[1]))]
         for f in items[2:]:
             e += [("b", "mandatory"), ("o", B(f))]
         return e
-    if name in ("SETQ", "PSETQ", "SETF", "PSETF") and n >= 5 and n % 2 == 1:
-        e = [op, ("sp",), ("ic", 0)]
+    if name in ("SETQ", "PSETQ", "SETF", "PSETF") and n >= 3 and n % 2 == 1:
+        # pairs on separate lines; a value that does not fit goes under its place + 2
+        L = len(op[1])
+        e = [op, ("sp",)]
         for i in range(1, n, 2):
             if i > 1:
                 e.append(("b", "mandatory"))
-            e += [("o", B(items[i])), ("sp",), ("o", B(items[i + 1]))]
+            e += [("o", B(items[i])), ("ib", L + 3), ("b", "fill"), ("o", B(items[i + 1])),
+                  ("ib", L + 1)]
         return e
     if name == "LOOP" and n >= 3 and items[1].__class__ is Symbol and any(
             v.__class__ is Symbol and v.name in _LOOP_WORDS for v in items[2:]):
