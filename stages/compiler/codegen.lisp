@@ -14,7 +14,10 @@
 (defvar *uninterned-globals* nil "EQ table: uninterned symbol -> global index.")
 (defvar *string-globals* nil "EQUAL table: string -> global index.")
 (defvar *package-globals* nil "EQUAL table: package name -> global index.")
-(defvar *static-symbol-list* nil "Global indices of all symbols, newest first.")
+(defvar *static-symbol-list* nil "All symbols of the symbol table, newest first.")
+(defvar *string-list* nil "All strings of the string table, newest first.")
+(defvar *package-list* nil "Names of the packages with a global, newest first.")
+(defvar *constant-list* nil "(global . object) of quoted structure, newest first.")
 (defvar *label-counter* 0)
 
 (defstruct fstate
@@ -45,26 +48,30 @@
       (list (list :i32.const n) (list :ref.i31))
       (list (list :i64.const n) (list :struct.new :boxint))))
 
-(defun string-global (s)
-  (or (gethash s *string-globals*)
-      (setf (gethash s *string-globals*)
-            (add-global *m* nil (list :ref :string) nil (string-init s)))))
+;;; Symbols and strings the code mentions live in two tables (arrays) built by _start
+;;; from a passive data segment: a constant-expression global per object would make
+;;; wasmtime's compilation slow. Symbol K is (array.get $symtab K); NIL and T also
+;;; have globals of their own. See start-tables in driver.lisp.
 
-(defun string-init (s)
-  (let ((out nil))
-    (dotimes (i (length s))
-      (push (list :i32.const (char-code (char s i))) out))
-    (nreverse (cons (list :array.new_fixed :string (length s)) out))))
+(defun string-index (s)
+  "Index of the string S in the string table (added on first use)."
+  (or (gethash s *string-globals*)
+      (progn (push s *string-list*)
+             (setf (gethash s *string-globals*) (length *string-list*)))))
+
+(defun string-code (s)
+  (list (list :global.get (global-index *m* :strtab))
+        (list :i32.const (- (string-index s) 1))
+        (list :array.get :eqarray)))
 
 (defun package-global (name)
+  "Global holding the package record NAME (made by _start)."
   (or (gethash name *package-globals*)
-      (setf (gethash name *package-globals*)
-            (add-global *m* nil (list :ref :package) nil
-                        ;; the other fields are filled by the runtime package system
-                        (list (list :global.get (string-global name))
-                              (list :ref.null :none) (list :ref.null :none)
-                              (list :ref.null :none) (list :ref.null :none)
-                              (list :struct.new :package))))))
+      (progn
+        (string-index name)
+        (push name *package-list*)
+        (setf (gethash name *package-globals*)
+              (add-global *m* nil (list :ref-null :package) t (list (list :ref.null :none)))))))
 
 (defun symbol-key (sym)
   (let ((home (symbol-home-name sym)))
@@ -78,59 +85,73 @@
       (setq h (logand (+ (* h 31) (char-code (char s i))) 1073741823)))
     h))
 
-(defun symbol-global (sym)
-  "Index of the global holding the symbol SYM (created on first use)."
+(defun symbol-index (sym)
+  "Index of SYM in the symbol table (added on first use): one entry per package and
+name, one per uninterned symbol."
   (let* ((key (symbol-key sym))
          (old (if key (gethash key *symbol-globals*) (gethash sym *uninterned-globals*))))
     (or old
-        (let* ((home (symbol-home-name sym))
-               (nil-p (and (null sym)))
-               (name-g (string-global (symbol-name sym)))
-               (pkg-init (if home
-                             (list :global.get (package-global home))
-                             (if nil-p (list :ref.null :none)
-                                 (list :global.get (symbol-global nil)))))
-               (nil-ref (if nil-p (list :ref.null :none) (list :global.get (symbol-global nil))))
-               (g (add-global *m* nil (list :ref :symbol) nil
-                              (list (list :global.get name-g)
-                                    pkg-init
-                                    (if (or (keywordp sym) nil-p (eq sym t))
-                                        nil-ref   ; fixed up at start for nil/t/keywords
-                                        (list :global.get (global-index *m* :unbound)))
-                                    (list :ref.null :none)
-                                    nil-ref
-                                    (list :ref.null :none)
-                                    (list :i32.const (string-hash (symbol-name sym)))
-                                    (list :struct.new :symbol)))))
-          (push g *static-symbol-list*)
-          (if key
-              (setf (gethash key *symbol-globals*) g)
-              (setf (gethash sym *uninterned-globals*) g))
-          g))))
+        (let ((home (symbol-home-name sym)))
+          (string-index (symbol-name sym))
+          (when home (package-global home))
+          (push sym *static-symbol-list*)
+          (let ((k (- (length *static-symbol-list*) 1)))
+            (if key
+                (setf (gethash key *symbol-globals*) k)
+                (setf (gethash sym *uninterned-globals*) k)))))))
 
-(defun constant-init (x)
-  "Constant-expression instructions building X (for global initializers)."
+(defun symbol-code (sym)
+  "Instructions pushing SYM (an eqref)."
+  (cond ((null sym) (list (list :global.get (global-index *m* :nil))))
+        ((eq sym t) (list (list :global.get (global-index *m* :t))))
+        (t (list (list :global.get (global-index *m* :symtab))
+                 (list :i32.const (symbol-index sym))
+                 (list :array.get :eqarray)))))
+
+(defun emit-symbol (sym)
+  (dolist (i (symbol-code sym)) (emit i)))
+
+(defun emit-symbol-ref (sym)
+  ;; as a (ref $symbol), for struct.get/struct.set
+  (emit-symbol sym)
+  (emit (list :ref.cast :symbol)))
+
+(defun constant-code (x)
+  "Instructions building the constant X (used by _start for quoted structure)."
   (cond ((integerp x) (cg-fixnum x))
-        ((symbolp x) (list (list :global.get (symbol-global x))))
+        ((symbolp x) (symbol-code x))
         ((characterp x) (list (list :i32.const (char-code x)) (list :struct.new :char)))
-        ((stringp x) (list (list :global.get (string-global x))))
-        ((consp x) (append (constant-init (car x)) (constant-init (cdr x))
-                           (list (list :struct.new :cons))))
+        ((stringp x) (string-code x))
+        ((consp x)
+         ;; iterative on the cdr chain, so long lists do not nest deeply
+         (let ((items nil) (tail x) (n 0))
+           (loop while (consp tail)
+                 do (push (car tail) items) (setq tail (cdr tail)) (setq n (+ n 1)))
+           (let ((out (constant-code tail)))
+             ;; build from the end: (cons item_k acc)
+             (let ((acc-code out))
+               (dolist (item items)
+                 (setq acc-code (append (constant-code item) acc-code
+                                        (list (list :struct.new :cons)))))
+               acc-code))))
         ((simple-vector-p x)
          (let ((out nil))
-           (dotimes (i (length x)) (setq out (append out (constant-init (svref x i)))))
+           (dotimes (i (length x)) (setq out (append out (constant-code (svref x i)))))
            (append out (list (list :array.new_fixed :eqarray (length x))))))
         (t (fail x "cannot compile the constant ~s" x))))
 
 (defun cg-constant (x)
   (cond ((integerp x) (dolist (i (cg-fixnum x)) (emit i)))
-        ((symbolp x) (emit (list :global.get (symbol-global x))))
+        ((symbolp x) (emit-symbol x))
         ((characterp x) (emit (list :i32.const (char-code x))) (emit (list :struct.new :char)))
-        ((stringp x) (emit (list :global.get (string-global x))))
-        (t (let ((g (add-global *m* nil :eqref nil (constant-init x))))
+        ((stringp x) (dolist (i (string-code x)) (emit i)))
+        (t (let ((g (add-global *m* nil :eqref t (list (list :ref.null :none)))))
+             ;; check now that the constant can be built
+             (constant-code x)
+             (push (cons g x) *constant-list*)
              (emit (list :global.get g))))))
 
-(defun emit-nil () (emit (list :global.get (symbol-global nil))))
+(defun emit-nil () (emit (list :global.get (global-index *m* :nil))))
 
 (defun emit-truth-test ()
   ;; eqref on the stack -> i32 (1 unless it is nil)
@@ -140,8 +161,8 @@
   ;; i32 on the stack -> t or nil
   (let ((l (new-label)))
     (emit (list :if l :eqref
-                (list (list :global.get (symbol-global t)))
-                (list (list :global.get (symbol-global nil)))))))
+                (list (list :global.get (global-index *m* :t)))
+                (list (list :global.get (global-index *m* :nil)))))))
 
 (defun set-mv-1 (mv)
   (when mv
@@ -208,10 +229,10 @@
     (:lref (emit-var-get (cadr ast)) (set-mv-1 mv))
     (:raw-local (emit (list :local.get (cadr ast))) (set-mv-1 mv))
     (:lset (cg (caddr ast) nil) (emit-var-set (cadr ast)) (set-mv-1 mv))
-    (:gref (emit (list :global.get (symbol-global (cadr ast))))
+    (:gref (emit-symbol (cadr ast))
      (emit (list :call (native-index :symbol-value-checked)))
      (set-mv-1 mv))
-    (:gset (emit (list :global.get (symbol-global (cadr ast))))
+    (:gset (emit-symbol (cadr ast))
      (cg (caddr ast) nil)
      (emit (list :call (native-index :set-symbol-value)))
      (set-mv-1 mv))
@@ -246,11 +267,11 @@
     (:mvprog1 (cg-mvprog1 (cadr ast) (caddr ast) mv))
     (:defun (cg-defun-form (cadr ast) (caddr ast)) (set-mv-1 mv))
     ((:defvar :defparameter)
-     (emit (list :global.get (symbol-global (cadr ast))))
+     (emit-symbol (cadr ast))
      (cg (caddr ast) nil)
      (emit (list :call (native-index (if (eq (car ast) :defvar) :defvar :set-symbol-value))))
      (emit (list :drop))
-     (emit (list :global.get (symbol-global (cadr ast))))
+     (emit-symbol (cadr ast))
      (set-mv-1 mv))
     (t (error "internal: unknown AST node ~s" (car ast)))))
 
@@ -292,17 +313,17 @@
   ;; every exit
   (let ((saved (mapcar (lambda (s) (declare (ignore s)) (new-local :eqref)) specials)))
     (loop for s in specials for old in saved
-          do (let ((g (symbol-global (var-name (car s)))))
-               (emit (list :global.get g))
+          do (let ((sym (var-name (car s))))
+               (emit-symbol-ref sym)
                (emit (list :struct.get :symbol +sym-value+))
                (emit (list :local.set old))
-               (emit (list :global.get g))
+               (emit-symbol-ref sym)
                (emit (list :local.get (cdr s)))
                (emit (list :struct.set :symbol +sym-value+))))
     (emit-protected (sub-code (lambda () (cg body mv)))
                     (sub-code (lambda ()
                                 (loop for s in specials for old in saved
-                                      do (emit (list :global.get (symbol-global (var-name (car s)))))
+                                      do (emit-symbol-ref (var-name (car s)))
                                          (emit (list :local.get old))
                                          (emit (list :struct.set :symbol +sym-value+))))))))
 
@@ -332,7 +353,7 @@
            (emit-call-args args)
            (emit (list :call (fn-wasm-index (gethash sym *global-fns*)))))
           (t
-           (emit (list :global.get (symbol-global sym)))
+           (emit-symbol sym)
            (emit (list :call (native-index :symbol-closure)))
            (emit-closure-call args)))))
 
@@ -367,7 +388,7 @@
         (progn (dolist (v (fn-free fn)) (emit-var-raw v))
                (emit (list :array.new_fixed :eqarray (length (fn-free fn)))))
         (emit (list :ref.null :none)))
-    (emit (list :global.get (string-global (fn-name fn))))
+    (emit (list :ref.null :none))
     (emit (list :struct.new :closure))))
 
 (defun cg-fref (sym)
@@ -376,7 +397,7 @@
            (emit (list :global.get (global-closure fn))))
           ((native-wrapper sym)
            (emit (list :global.get (native-wrapper sym))))
-          (t (emit (list :global.get (symbol-global sym)))
+          (t (emit-symbol sym)
              (emit (list :call (native-index :symbol-closure)))))))
 
 (defun global-closure (fn)
@@ -386,16 +407,16 @@
         (add-global *m* key (list :ref :closure) nil
                     (list (list :ref.func (fn-wasm-index fn))
                           (list :ref.null :none)
-                          (list :global.get (string-global (fn-name fn)))
+                          (list :ref.null :none)
                           (list :struct.new :closure))))))
 
 (defun cg-defun-form (sym fn)
-  (emit (list :global.get (symbol-global sym)))
+  (emit-symbol-ref sym)
   (if (gethash sym *multi-defined*)
       (cg-closure fn)
       (emit (list :global.get (global-closure fn))))
   (emit (list :struct.set :symbol +sym-function+))
-  (emit (list :global.get (symbol-global sym))))
+  (emit-symbol sym))
 
 ;;; block / return-from. A local return is a branch; a return from a closure throws
 ;;; the block's identity (a fresh object made at block entry) with the value.
@@ -588,7 +609,7 @@
               (list (list :global.get (global-index *m* :mv-buf))
                     (list :i32.const i)
                     (list :array.get :eqarray))
-              (list (list :global.get (symbol-global nil))))))
+              (list (list :global.get (global-index *m* :nil))))))
 
 (defun cg-mvb (vars value body mv)
   (let ((first (new-local :eqref)) (tmps nil))
@@ -608,7 +629,7 @@
         (emit (list :global.get (global-index *m* :mv-count)))
         (emit (list :if (new-label) :eqref
                     (list (list :local.get first))
-                    (list (list :global.get (symbol-global nil)))))
+                    (list (list :global.get (global-index *m* :nil)))))
         (emit (list :local.set first))
         (push (cons (car vars) first) pairs)
         (loop for v in (cdr vars) for tmp in tmps
@@ -675,9 +696,9 @@
                 (emit (list :i32.gt_s))
                 (emit (list :i32.or)))
               (emit (list :if (new-label) nil
-                          (list (list :global.get (string-global (fn-name fn)))
-                                (list :local.get 1) (list :ref.i31)
-                                (list :call (native-index :arg-count-error)))
+                          (append (string-code (fn-name fn))
+                                  (list (list :local.get 1) (list :ref.i31)
+                                        (list :call (native-index :arg-count-error))))
                           nil))
               (let ((i 0) (bindings nil))
                 (dolist (v (fn-required fn))
@@ -710,7 +731,7 @@
                       (let ((kw (first k)) (v (second k)) (init (third k)) (sv (fourth k))
                             (tmp (new-local :eqref)))
                         (emit (list :local.get rl))
-                        (emit (list :global.get (symbol-global kw)))
+                        (emit-symbol kw)
                         (emit (list :call (native-index :getkey)))
                         (emit (list :local.tee tmp))
                         (emit (list :global.get (global-index *m* :unbound)))

@@ -87,7 +87,8 @@ converted: a return-from or go that leaves one must unwind (throw), not branch."
 
 ;;; Macroexpansion.
 
-(defvar *fixup-package* nil)
+(defvar *fixup-package* nil "The package being read (for names that macros make).")
+(defvar *expansion-env* nil "The lexical environment of the form being expanded.")
 
 (defun macro-function-for (name env)
   (let ((local (lookup-fun env name)))
@@ -114,7 +115,9 @@ converted: a return-from or go that leaves one must unwind (throw), not branch."
   (cond ((and (consp form) (symbolp (car form)))
          (let ((m (macro-function-for (car form) env)))
            (if m
-               (values (call-expander (car form) m (expand-user-places form env)) t)
+               (values (let ((*expansion-env* env))
+                         (call-expander (car form) m (expand-user-places form env)))
+                       t)
                (values form nil))))
         ((and (symbolp form) form (not (keywordp form)))
          (let ((e (lookup-var env form)))
@@ -164,12 +167,17 @@ converted: a return-from or go that leaves one must unwind (throw), not branch."
   ;; INTERN in the host's *package*; rename those functions into the package being
   ;; compiled (and tell the setf expander about the renamed accessors)
   (if (struct-defining-p name)
-      (let ((expansion (let ((*package* (find-package "WASMBOOT-COMPILER")))
+      (let ((expansion (let ((*package* (find-package "WASMBOOT-COMPILER"))
+                             (*intern-function* (lambda (s) (cpkg-intern s *fixup-package*))))
                          (funcall m form))))
         (if (and *fixup-package* (consp expansion) (eq (car expansion) 'progn))
             (cons 'progn (mapcar #'fix-defun-name (cdr expansion)))
             expansion))
-      (funcall m form)))
+      (let ((*place-macroexpand-function*
+              (lambda (place)
+                (let ((exp (expand-user-place place *expansion-env*)))
+                  (values exp (not (eq exp place)))))))
+        (funcall m form))))
 
 (defun fix-defun-name (form)
   (if (and (consp form) (eq (car form) 'defun) (symbolp (cadr form)))

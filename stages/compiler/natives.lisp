@@ -16,8 +16,8 @@
 
 (defun ins (&rest x) x)
 
-(defun nil-g () (list :global.get (symbol-global nil)))
-(defun t-g () (list :global.get (symbol-global t)))
+(defun nil-g () (list :global.get (global-index *m* :nil)))
+(defun t-g () (list :global.get (global-index *m* :t)))
 
 (defun error-call (code)
   ;; stack: datum -> never returns

@@ -218,9 +218,9 @@
                                   (emit (list :local.get 1)) (emit (list :i32.const n))
                                   (emit (list :i32.ne))
                                   (emit (list :if (new-label) nil
-                                              (list (list :global.get (string-global name))
-                                                    (list :local.get 1) (list :ref.i31)
-                                                    (list :call (native-index :arg-count-error)))
+                                              (append (string-code name)
+                                                      (list (list :local.get 1) (list :ref.i31)
+                                                            (list :call (native-index :arg-count-error))))
                                               nil))
                                   (funcall (third e)
                                            (let ((l nil))
@@ -229,7 +229,7 @@
                                   (set-mv-1 t)))))
               (add-global *m* key (list :ref :closure) nil
                           (list (list :ref.func idx) (list :ref.null :none)
-                                (list :global.get (string-global name))
+                                (list :ref.null :none)
                                 (list :struct.new :closure)))))))))
 
 (defun i32-arg (a)
@@ -356,7 +356,7 @@
       (emit (list :struct.new :package))))
   (defnative "%STATIC-SYMBOLS" 0 0
     (lambda (args) (declare (ignore args))
-      (emit (list :global.get (global-index *m* :static-symbols)))))
+      (emit (list :global.get (global-index *m* :symtab)))))
   (defnative "%STATIC-PACKAGES" 0 0
     (lambda (args) (declare (ignore args))
       (emit (list :global.get (global-index *m* :static-packages)))))
@@ -443,7 +443,7 @@
         (i32-arg (car args)) (emit (list :call (func-index *m* :read-char)))
         (emit (list :local.tee tmp)) (emit (list :i32.const -1)) (emit (list :i32.eq))
         (emit (list :if (new-label) :eqref
-                    (list (list :global.get (symbol-global :eof)))
+                    (symbol-code :eof)
                     (list (list :local.get tmp) (list :i32.const -2) (list :i32.eq)
                           (list :if (new-label) :eqref
                                 (list (list :call (func-index *m* :errno)) (list :ref.i31))
@@ -473,9 +473,8 @@
                   (list (list :call (func-index *m* :errno))
                         (list :if (new-label) :eqref
                               (list (list :call (func-index *m* :errno)) (list :ref.i31))
-                              (list (if eof-p
-                                        (list :global.get (symbol-global :eof))
-                                        (list :i32.const 0))
-                                    (if eof-p (list :nop) (list :ref.i31)))))
+                              (if eof-p
+                                  (symbol-code :eof)
+                                  (string-code ""))))
                   (list (list :local.get tmp)
                         (list :call (native-index :extern-to-string))))))))

@@ -80,6 +80,7 @@
   (tags (make-array 4 :adjustable t :fill-pointer 0))       ; typeidx
   (exports (make-array 4 :adjustable t :fill-pointer 0))    ; (name kind index)
   (declared (make-array 64 :adjustable t :fill-pointer 0))  ; funcs used by ref.func
+  (data (make-array 4 :adjustable t :fill-pointer 0))      ; passive data segments
   (memory-pages 1))
 
 (defstruct wfunc
@@ -163,6 +164,12 @@ function type is the one of the rec group (call_ref and struct fields name it)."
 
 (defun add-export (m name kind index)
   (vector-push-extend (list name kind index) (wmod-exports m)))
+
+(defun add-data (m bytes)
+  "A passive data segment; returns its index."
+  (let ((idx (fill-pointer (wmod-data m))))
+    (vector-push-extend bytes (wmod-data m))
+    idx))
 
 (defun declare-func-ref (m idx)
   (vector-push-extend idx (wmod-declared m)))
@@ -357,6 +364,8 @@ function type is the one of the rec group (call_ref and struct fields name it)."
           (:array.new_default (gc-op buf 7) (emit-u32 buf (type-index m (second ins))))
           (:array.new_fixed (gc-op buf 8) (emit-u32 buf (type-index m (second ins)))
            (emit-u32 buf (third ins)))
+          (:array.new_data (gc-op buf 9) (emit-u32 buf (type-index m (second ins)))
+           (emit-u32 buf (third ins)))
           (:array.get (gc-op buf 11) (emit-u32 buf (type-index m (second ins))))
           (:array.get_u (gc-op buf 13) (emit-u32 buf (type-index m (second ins))))
           (:array.set (gc-op buf 14) (emit-u32 buf (type-index m (second ins))))
@@ -455,6 +464,11 @@ function type is the one of the rec group (call_ref and struct fields name it)."
         (emit-u32 buf (length decl))
         (dotimes (i (length decl)) (emit-u32 buf (aref decl i)))
         (emit-section out 9 buf)))
+    ;; data count (before the code that refers to the segments)
+    (when (> (length (wmod-data m)) 0)
+      (let ((buf (make-bytes)))
+        (emit-u32 buf (length (wmod-data m)))
+        (emit-section out 12 buf)))
     ;; code
     (let ((buf (make-bytes)))
       (emit-u32 buf (- (length funcs) nimports))
@@ -463,6 +477,12 @@ function type is the one of the rec group (call_ref and struct fields name it)."
                  (emit-u32 buf (length body))
                  (emit-bytes buf body)))
       (emit-section out 10 buf))
+    ;; passive data segments
+    (encode-vec-section out 11 (wmod-data m)
+                        (lambda (buf bytes)
+                          (emit-byte buf 1)
+                          (emit-u32 buf (length bytes))
+                          (emit-bytes buf bytes)))
     ;; name section: function names, so traps show Lisp names
     (let ((buf (make-bytes))
           (sub (make-bytes)))
