@@ -167,6 +167,13 @@ def _lisp_load(path, *kwargs):
 cl("LOAD").function = _lisp_load
 
 
+_PRINTER_DEFAULTS = [(n, cl(n).value) for n in (
+    "*PRINT-PRETTY*", "*PRINT-ESCAPE*", "*PRINT-READABLY*", "*PRINT-BASE*", "*PRINT-RADIX*",
+    "*PRINT-CASE*", "*PRINT-CIRCLE*", "*PRINT-LENGTH*", "*PRINT-LEVEL*", "*PRINT-RIGHT-MARGIN*",
+    "*PRINT-GENSYM*", "*PRINT-ARRAY*", "*PRINT-LINES*", "*PRINT-MISER-WIDTH*", "*READ-BASE*",
+    "*READ-EVAL*", "*GENSYM-COUNTER*")]
+
+
 class Stage0:
     def __init__(self, stdout=None, stderr=None, stdin_text=""):
         sys.setrecursionlimit(max(sys.getrecursionlimit(), RECURSION_LIMIT))
@@ -195,7 +202,10 @@ class Stage0:
                 s.finish()
 
     def fresh_user_package(self):
-        """Replace CL-USER by an empty package (so unrelated programs do not interfere)."""
+        """Replace CL-USER by an empty package and reset the printer variables (so
+        unrelated programs run one after another do not interfere)."""
+        for name, value in _PRINTER_DEFAULTS:
+            cl(name).value = value
         old = PACKAGES["COMMON-LISP-USER"]
         new = D.make_package("COMMON-LISP-USER", ["CL-USER"], [D.CL])
         if old in D.CL.used_by:
