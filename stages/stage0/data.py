@@ -321,13 +321,9 @@ SYS = make_package("WASMBOOT-STAGE0", [], [CL])
 
 
 def _load_cl_symbols():
-    import os
-    path = os.path.join(os.path.dirname(__file__), "cl_symbols.txt")
-    with open(path, encoding="ascii") as f:
-        for line in f:
-            n = line.strip()
-            if n:
-                CL.external[n] = Symbol(n, CL)
+    from .cl_symbols import NAMES
+    for n in NAMES:
+        CL.external[n] = Symbol(n, CL)
 
 
 _load_cl_symbols()
