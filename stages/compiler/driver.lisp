@@ -3,6 +3,8 @@
 ;;;; module and write it. Entry point: compile-files.
 (in-package "WASMBOOT-COMPILER")
 
+(defvar *include-library* t "Nil compiles the inputs alone (for debugging).")
+
 (defvar *stages-directory* "stages/"
   "Where runtime-lib/ and compiler/core.lisp are found (set by the host driver).")
 
@@ -53,7 +55,7 @@ whatever the package of the symbol (expansions use the compiler's package)."
 ;;; Reading a file into top-level forms with per-form results.
 
 (defun process-file (path library-p)
-  (let* ((text (utf8-decode (read-file-octets path)))
+  (let* ((text (read-source-text path))
          (r (make-rd :text text :file path :package (find-cpkg "COMMON-LISP-USER"))))
     (loop
       (skip-whitespace-and-comments-safely r)
@@ -196,7 +198,7 @@ whatever the package of the symbol (expansions use the compiler's package)."
 (defun compute-reachable (items)
   (setq *reachable* (make-hash-table :test 'eq))
   (setq *walk-queue* nil)
-  (dolist (s (list (core-symbol "%NATIVE-ERROR")
+  (dolist (s (list (core-symbol "%NATIVE-ERROR") (core-symbol "%CHECK-KEYS")
                    (and (runtime-symbol "%REPORT-UNHANDLED-ERROR") (core-symbol "%SAFE-REPORT"))
                    (runtime-symbol "%REPORT-UNHANDLED-ERROR")
                    (runtime-symbol "%SHUTDOWN")))
@@ -546,7 +548,8 @@ Returns 0 when every form compiled, 1 when some failed, 2 on a fatal error."
   (handler-case
       (progn
         (init-compiler-state)
-        (dolist (f (library-files)) (process-file f t))
+        (when *include-library*
+          (dolist (f (library-files)) (process-file f t)))
         (let ((nlib (length *results*)))
           (dolist (f input-paths) (process-file f nil))
           (let* ((items (reverse *items*))

@@ -47,7 +47,7 @@
    (cons 'values #'values) (cons 'vector #'vector) (cons 'aref #'aref)
    (cons 'make-list #'make-list) (cons 'gethash #'gethash)
    (cons 'make-hash-table #'make-hash-table) (cons 'keywordp #'keywordp)
-   (cons 'endp #'endp) (cons 'sixth #'sixth) (cons 'nconc #'nconc) (cons 'last #'last)
+   (cons 'endp #'endp) (cons 'nconc #'nconc) (cons 'last #'last)
    (cons 'union #'union) (cons 'intersection #'intersection)
    (cons 'set-difference #'set-difference) (cons 'adjoin #'adjoin)
    (cons 'remove-duplicates #'remove-duplicates) (cons 'delete #'delete)

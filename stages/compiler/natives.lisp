@@ -382,6 +382,13 @@
                    (ins :if 4 nil (list (ins :local.get 0) (ins :ref.cast :adjvec)
                                         (ins :struct.get :adjvec 1)
                                         (ins :ref.i31) (ins :return)) nil)
+                   (ins :local.get 0) (ins :ref.test :bytes)
+                   (ins :if 41 nil (list (ins :local.get 0) (ins :ref.cast :bytes) (ins :array.len)
+                                         (ins :ref.i31) (ins :return)) nil)
+                   (ins :local.get 0) (ins :ref.test :bytevec)
+                   (ins :if 42 nil (list (ins :local.get 0) (ins :ref.cast :bytevec)
+                                         (ins :struct.get :bytevec 1)
+                                         (ins :ref.i31) (ins :return)) nil)
                    (ins :block 5 nil
                         (ins :loop 6 nil
                              (ins :local.get 0) (ins :ref.test :cons) (ins :i32.eqz) (ins :br_if 5)

@@ -230,10 +230,13 @@
     (if n n (rd-fail r line col "bad number syntax for radix ~d: ~a" radix s))))
 
 (defun parse-integer-token (s radix)
-  "The integer S denotes in RADIX, or nil."
-  (let ((i 0) (sign 1) (n 0) (len (length s)))
+  "The integer S denotes in RADIX, nil if it is not an integer, :too-big outside the
+62-bit range. Digits accumulate as a negative number (the negative range is larger),
+so no intermediate value leaves the range."
+  (let ((i 0) (negative nil) (n 0) (len (length s))
+        (lim (truncate -4611686018427387904 radix)))
     (when (and (> len 0) (member (char s 0) '(#\+ #\-)))
-      (when (char= (char s 0) #\-) (setq sign -1))
+      (when (char= (char s 0) #\-) (setq negative t))
       (setq i 1))
     (when (and (> len i) (char= (char s (- len 1)) #\.) (= radix 10))
       (setq len (- len 1)))
@@ -243,14 +246,15 @@
           (loop while (< i len)
                 do (let ((d (digit-char-p (char s i) radix)))
                      (unless d (return-from parse-integer-token nil))
-                     (when (> n 4611686018427387904)
-                       (return-from parse-integer-token :too-big))
-                     (setq n (+ (* n radix) d))
+                     (when (< n lim) (return-from parse-integer-token :too-big))
+                     (let ((m (* n radix)))
+                       (when (< m (+ -4611686018427387904 d))
+                         (return-from parse-integer-token :too-big))
+                       (setq n (- m d)))
                      (setq i (+ i 1))))
-          (let ((v (* sign n)))
-            (if (or (> v 4611686018427387903) (< v -4611686018427387904))
-                :too-big
-                v))))))
+          (cond (negative n)
+                ((= n -4611686018427387904) :too-big)
+                (t (- n)))))))
 
 (defun read-char-literal (r line col)
   ;; the first character is taken as is, then any constituents make a name
@@ -476,6 +480,21 @@
                    (progn (vector-push-extend (code-char (+ #xdc00 b)) out)
                           (setq i (+ i 1))))))
     (coerce-to-simple-string out)))
+
+(defun read-source-text (path)
+  "The text of the file at PATH. Read as characters (the hosts decode UTF-8); when
+that fails (invalid UTF-8 under SBCL or stage 0), as octets decoded here, so each
+invalid byte is reported by the reader where it occurs."
+  (handler-case
+      (with-open-file (s path :direction :input)
+        (let ((out (make-string-output-stream)) (first t))
+          (loop (let ((line (read-line s nil :eof)))
+                  (when (eq line :eof) (return nil))
+                  (unless first (write-char #\Newline out))
+                  (setq first nil)
+                  (write-string line out)))
+          (get-output-stream-string out)))
+    (error () (utf8-decode (read-file-octets path)))))
 
 (defun read-file-octets (path)
   (with-open-file (s path :direction :input :element-type '(unsigned-byte 8))

@@ -39,7 +39,7 @@ def run(path, stdin=b""):
     """(exit code, stdout text, stderr text) of running a module's _start."""
     out, err = io.BytesIO(), io.BytesIO()
     log = io.StringIO()
-    config = RuntimeConfig(stdin=io.BytesIO(stdin), stdout=out, stderr=err, cache_dir=None,
+    config = RuntimeConfig(stdin=io.BytesIO(stdin), stdout=out, stderr=err,
                            time_limit=60.0)
     code = run_module(path, config, log=log)
     return (code, out.getvalue().decode("utf-8", "replace"),
