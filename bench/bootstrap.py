@@ -18,13 +18,13 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
+import json
 import os
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -48,12 +48,47 @@ def _env() -> dict:
 
 
 def doit(project: Path, jobs: int, *args: str) -> tuple[float, int, str]:
+    """(wall-clock seconds, exit code, output) of one `doit` run in PROJECT."""
+    t, code, out, _ = doit_measured(project, jobs, *args)
+    return t, code, out
+
+
+# Runs a command and reports its wall-clock seconds and the peak resident memory of it
+# and its descendants. A small process of its own, because Linux children inherit the
+# parent's high-water mark across fork and exec: measured from a big benchmark process,
+# every child would look at least as big as it.
+_PEAK = """
+import resource, subprocess, sys, time
+t = time.perf_counter()
+code = subprocess.call(sys.argv[2:])
+with open(sys.argv[1], "w") as f:
+    f.write(f"{time.perf_counter() - t} {resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss}")
+sys.exit(code)
+"""
+
+
+def doit_measured(project: Path, jobs: int, *args: str) -> tuple[float, int, str, float]:
+    """doit() plus the peak resident memory (MiB) of the doit process and the children
+    it waited for."""
     argv = [sys.executable, "-m", "doit", "run", "-f", str(DODO), "-d", str(project)]
     if jobs > 1:
         argv += ["-n", str(jobs)]
-    t0 = time.perf_counter()
-    p = subprocess.run(argv + list(args), capture_output=True, text=True, env=_env())
-    return time.perf_counter() - t0, p.returncode, p.stdout + p.stderr
+    with tempfile.TemporaryDirectory() as tmp:
+        report = Path(tmp) / "peak"
+        p = subprocess.run([sys.executable, "-c", _PEAK, str(report)] + argv + list(args),
+                           capture_output=True, text=True, env=_env())
+        elapsed, maxrss_kib = report.read_text().split()
+    return float(elapsed), p.returncode, p.stdout + p.stderr, int(maxrss_kib) / 1024
+
+
+def fixpoint_verified(project: Path) -> str | None:
+    """None when build/fixpoint.json says the two stages are identical, else why not."""
+    path = project / "build" / "fixpoint.json"
+    try:
+        data = json.loads(path.read_text())
+    except (OSError, ValueError) as exc:
+        return f"no fixpoint.json ({exc.__class__.__name__})"
+    return None if data.get("identical") else f"fixpoint differs: {data.get('difference')}"
 
 
 class Fixture:
@@ -93,21 +128,48 @@ def failing_task(output: str) -> str:
     return output.strip().splitlines()[-1] if output.strip() else "?"
 
 
-def measure(compiler, runs: int, jobs: int) -> list[tuple[str, list[float] | str]]:
-    cold, noop, edit = [], [], []
+def measure(compiler, runs: int, jobs: int) -> dict:
+    """{"cold"|"no-op"|"one-module edit": [seconds...], "peak MiB": [...]} over RUNS fresh
+    projects, or {"fails": reason} when a cold bootstrap does not reach a verified
+    fixpoint (exit 0 or 1 and build/fixpoint.json identical)."""
+    out: dict = {"cold": [], "no-op": [], "one-module edit": [], "peak MiB": []}
     for i in range(runs):
         with tempfile.TemporaryDirectory(prefix="wasmboot-bench-") as tmp:
             project = compiler.make(Path(tmp) / "proj")
-            t, code, out = doit(project, jobs)
-            if code not in (0, 1):
-                return [("cold", f"fails (exit {code}, {failing_task(out)})")]
-            cold.append(t)
-            t, code, out = doit(project, jobs)
-            noop.append(t)
+            t, code, log, peak = doit_measured(project, jobs)
+            why = (f"exit {code}, {failing_task(log)}" if code not in (0, 1)
+                   else fixpoint_verified(project))
+            if why:
+                return {"fails": f"cold doit bootstrap fails ({why})"}
+            out["cold"].append(t)
+            out["peak MiB"].append(peak)
+            out["no-op"].append(doit(project, jobs)[0])
             compiler.edit(project, i)
-            t, code, out = doit(project, jobs)
-            edit.append(t)
-    return [("cold", cold), ("no-op", noop), ("one-module edit", edit)]
+            out["one-module edit"].append(doit(project, jobs)[0])
+    return out
+
+
+COMPILERS = {"fixture": Fixture, "embedded": Embedded}
+
+
+def rows(which: str, runs: int, jobs: int = 1) -> list:
+    """The benchmark rows of one compiler ("fixture" or "embedded") for bench/run.py."""
+    from common import Row, na
+    compiler = COMPILERS[which]()
+    result = measure(compiler, runs, jobs)
+    labels = [("cold", "cold", "cold doit bootstrap to a verified fixpoint", "s"),
+              ("noop", "no-op", "no-op doit bootstrap", "s"),
+              ("edit", "one-module edit", "one module edited, doit bootstrap", "s"),
+              ("peak_rss", "peak MiB", "peak memory of the cold doit bootstrap", "MiB")]
+    out = []
+    for key, name, label, unit in labels:
+        k, text = f"bootstrap.{which}.{key}", f"{label} [{compiler.name}]"
+        if "fails" in result:
+            out.append(na(k, text, unit, result["fails"]))
+        else:
+            out.append(Row(k, text, unit, result[name],
+                           note="maxrss of doit + waited children" if key == "peak_rss" else ""))
+    return out
 
 
 def main() -> None:
@@ -119,12 +181,13 @@ def main() -> None:
     compilers = [Fixture()] + ([Embedded()] if args.embedded else [])
     rows = [("compiler", "build", "median s", "min s", "max s", "runs")]
     for c in compilers:
-        for what, times in measure(c, args.runs, args.jobs):
-            if isinstance(times, str):
-                rows.append((c.name, what, times, "", "", ""))
-            else:
-                rows.append((c.name, what, f"{statistics.median(times):.3f}",
-                             f"{min(times):.3f}", f"{max(times):.3f}", str(len(times))))
+        result = measure(c, args.runs, args.jobs)
+        if "fails" in result:
+            rows.append((c.name, "cold", result["fails"], "", "", ""))
+            continue
+        for what, times in result.items():
+            rows.append((c.name, what, f"{statistics.median(times):.3f}",
+                         f"{min(times):.3f}", f"{max(times):.3f}", str(len(times))))
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     print(f"doit bootstrap, -n {args.jobs}, {os.cpu_count()} CPUs")
     for r in rows:

@@ -8,6 +8,9 @@ Runners (each checks its output against the program's .out file):
   stage0    stage 0 in this process, a fresh Stage0 per program (as tests/conformance does)
   compiled  `python -m runtime compile PROG -o OUT.wasm`, then `python -m runtime run OUT.wasm`;
             compile and run are timed separately (unavailable until the CLI has `compile`)
+  compiled-sbcl  the embedded compiler loaded once into SBCL compiles each program (timed
+            inside SBCL), then the runtime runs each module in this process: native code
+            compile (uncached run minus cached run) and run (cached) timed apart
 A runner that cannot run here (no sbcl, no compile command) is reported as unavailable.
 Timings only; nothing here asserts. Add a runner by adding a function to RUNNERS.
 """
@@ -114,6 +117,90 @@ def run_compiled(program: Path) -> Run:
                {"compile": compiled - start, "run": finished - compiled}, error)
 
 
+# The embedded compiler loaded once into SBCL, each program compiled on its own and
+# timed inside SBCL (so neither SBCL's start-up nor loading the compiler is counted).
+TIMED_BATCH = r"""
+(setf *compile-verbose* nil *load-verbose* nil)
+(defvar *args* (cdr sb-ext:*posix-argv*))
+(defvar *stages* (first *args*))
+(with-open-file (s (concatenate 'string *stages* "compiler/modules.txt"))
+  (loop for line = (read-line s nil) while line
+        do (let ((l (string-trim " " line)))
+             (when (and (> (length l) 0) (char/= (char l 0) #\#))
+               (handler-bind ((warning #'muffle-warning))
+                 (load (concatenate 'string *stages* "compiler/" l)))))))
+(setf (symbol-value (find-symbol "*STAGES-DIRECTORY*" "WASMBOOT-COMPILER")) *stages*)
+(let ((outdir (second *args*)))
+  (dolist (in (cddr *args*))
+    (let* ((name (pathname-name in))
+           (start (get-internal-real-time))
+           (code (let ((*standard-output* (make-broadcast-stream)))
+                   (funcall (find-symbol "COMPILE-FILES" "WASMBOOT-COMPILER") (list in)
+                            (format nil "~a/~a.wasm" outdir name)
+                            :results-path (format nil "~a/~a.tsv" outdir name)))))
+      (format t "~a	~d	~d~%" name code
+              (round (* 1000000 (- (get-internal-real-time) start))
+                     internal-time-units-per-second))
+      (finish-output))))
+"""
+
+
+def measure_compiled_sbcl(programs: list[Path]) -> Summary:
+    """The `compiled` path available today: the embedded compiler running under SBCL
+    compiles each program (timed in SBCL: compile phase); the runtime runs the module in
+    this process twice: first compiling it to native code, then from the native code
+    cache (run phase: the second; native phase: the difference)."""
+    if shutil.which("sbcl") is None:
+        raise Unavailable("sbcl is not installed")
+    summary = Summary("compiled")
+    with tempfile.TemporaryDirectory() as tmp:
+        script = Path(tmp) / "timed-batch.lisp"
+        script.write_text(TIMED_BATCH)
+        p = subprocess.run(["sbcl", "--script", str(script), str(ROOT / "stages") + "/", tmp]
+                           + [str(x) for x in programs], capture_output=True, text=True,
+                           timeout=3600, cwd=ROOT)
+        compiled = {}
+        for line in p.stdout.splitlines():
+            parts = line.split("\t")
+            if len(parts) == 3 and parts[1].isdigit():
+                compiled[parts[0]] = (int(parts[1]), int(parts[2]) / 1e6)
+        if not compiled:
+            raise Unavailable(f"the SBCL batch compiled nothing: {p.stderr.strip()[-120:]}")
+        for program in programs:
+            code, secs = compiled.get(program.stem, (None, 0.0))
+            if code != 0:
+                summary.runs[program.stem] = Run("", {"compile": secs}, f"compile exit {code}")
+                continue
+            stdin = program.with_suffix(".in")
+            stdin = stdin.read_bytes() if stdin.exists() else b""
+            wasm = Path(tmp) / f"{program.stem}.wasm"
+            (ran, stdout), t_miss = _run_module(wasm, stdin, Path(tmp) / "cache")  # compiles natively
+            if ran != 0:   # not timed: an invalid module or a trap is no run
+                summary.runs[program.stem] = Run(stdout, {"compile": secs}, f"run exit {ran}")
+                continue
+            _, t_hit = _run_module(wasm, stdin, Path(tmp) / "cache")    # cached native code
+            summary.runs[program.stem] = Run(stdout, {"compile": secs,
+                                                      "native": max(0.0, t_miss - t_hit),
+                                                      "run": t_hit},
+                                             None)
+    return summary
+
+
+def _run_module(wasm: Path, stdin: bytes, cache: Path) -> tuple[tuple[int, str], float]:
+    from runtime import RuntimeConfig
+    from runtime.runner import run_module
+    out = io.BytesIO()
+    config = RuntimeConfig(cache_dir=cache, base_dir=wasm.parent, stdin=io.BytesIO(stdin),
+                           stdout=out, stderr=io.BytesIO(), time_limit=60.0)
+    start = time.perf_counter()
+    code = run_module(wasm, config, log=io.StringIO())
+    return (code, out.getvalue().decode("utf-8", "replace")), time.perf_counter() - start
+
+
+BATCH_RUNNERS: dict[str, Callable[[list[Path]], Summary]] = {
+    "compiled-sbcl": measure_compiled_sbcl,
+}
+
 RUNNERS: dict[str, Callable[[Path], Run]] = {
     "sbcl": run_sbcl,
     "stage0": run_stage0,
@@ -122,6 +209,11 @@ RUNNERS: dict[str, Callable[[Path], Run]] = {
 
 
 def measure(runner: str, programs: list[Path]) -> Summary | str:
+    if runner in BATCH_RUNNERS:
+        try:
+            return BATCH_RUNNERS[runner](programs)
+        except Unavailable as exc:
+            return str(exc)
     summary = Summary(runner)
     for program in programs:
         try:
@@ -182,9 +274,37 @@ def print_tables(results: dict[str, Summary | str], programs: list[Path],
             print(f"{program.stem:<{width}}" + "".join(cells))
 
 
+def rows(programs: list[Path]) -> list:
+    """Rows for bench/run.py: per-program seconds (median/min/max over the programs) of
+    stage 0 running each program, and of the compiled path's compile and run phases."""
+    from common import Row, na
+    by_stem = {p.stem: p for p in programs}
+    out = []
+    specs = [("stage0", "stage0", "run", "conformance: stage 0 runs a program (interpreted)"),
+             ("compiled-sbcl", "compiled", "compile", "conformance: compile a program (compiler under SBCL)"),
+             ("compiled-sbcl", "compiled", "native", "conformance: its module to native code (wasmtime)"),
+             ("compiled-sbcl", "compiled", "run", "conformance: run the compiled program (cached)")]
+    results = {}
+    for runner, key, phase, label in specs:
+        if runner not in results:
+            results[runner] = measure(runner, programs)
+        r = results[runner]
+        k = f"conformance.{key}.{phase}"
+        if isinstance(r, str):
+            out.append(na(k, label, "ms", r))
+            continue
+        times = [run.phases[phase] * 1e3 for run in r.runs.values() if phase in run.phases]
+        ok = sum(passed(run, by_stem[name]) for name, run in r.runs.items())
+        note = (f"per program, {len(times)} programs, total {sum(times) / 1e3:.1f} s; "
+                f"{ok}/{len(programs)} print their .out")
+        out.append(Row(k, label, "ms", times, note=note) if times
+                   else na(k, label, "ms", "no program reached this phase"))
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--runner", action="append", choices=sorted(RUNNERS),
+    ap.add_argument("--runner", action="append", choices=sorted({**RUNNERS, **BATCH_RUNNERS}),
                     help="runner to time (repeatable; default: all)")
     ap.add_argument("--match", default="", help="only programs whose name contains TEXT")
     ap.add_argument("--per-program", action="store_true", help="print one row per program")
@@ -194,7 +314,8 @@ def main(argv: list[str] | None = None) -> int:
     if not programs:
         print(f"no program matches {args.match!r}", file=sys.stderr)
         return 2
-    results = {runner: measure(runner, programs) for runner in (args.runner or RUNNERS)}
+    results = {runner: measure(runner, programs)
+               for runner in (args.runner or [*RUNNERS, *BATCH_RUNNERS])}
     print_tables(results, programs, args.per_program, args.slowest)
     return 0
 

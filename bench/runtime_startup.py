@@ -136,6 +136,80 @@ def plain_engine(mode: str) -> wasmtime.Engine:
     return wasmtime.Engine(cfg)
 
 
+def startup_samples(stage_path: Path, runs: int, cache_dir: Path) -> tuple[list[float], list[float]]:
+    """Seconds from the stage file to Initialized: uncached (compile to native code,
+    max(2, runs // 2) times) and cached (deserialized from CACHE_DIR, RUNS times)."""
+    uncached = []
+    for _ in range(max(2, runs // 2)):
+        dt, s = to_initialized(stage_path, None)
+        uncached.append(dt)
+        s.close()
+    to_initialized(stage_path, cache_dir)[1].close()  # prime the cache
+    cached = []
+    for _ in range(runs):
+        dt, s = to_initialized(stage_path, cache_dir)
+        assert s.cache_result.hit, s.cache_result.reason
+        cached.append(dt)
+        s.close()
+    return uncached, cached
+
+
+def bulk_samples(stage: Stage, reps: int) -> tuple[list[float], list[float]]:
+    """Seconds per 1 MiB through clysm:mem on a HOST_CALLS stage: store, load-bytes."""
+    payload = "x" * (1 << 20)
+    stores, loads = [], []
+    for _ in range(reps):
+        t = time.perf_counter()
+        assert stage.call("store", payload) == 1 << 20
+        stores.append(time.perf_counter() - t)
+    for _ in range(reps):
+        t = time.perf_counter()
+        assert len(stage.call("load", 1 << 20)) == 1 << 20
+        loads.append(time.perf_counter() - t)
+    return stores, loads
+
+
+def host_call_samples(stage: Stage, n: int, reps: int) -> list[float]:
+    """Seconds per write-char call from Wasm (REPS batches of N calls)."""
+    out = []
+    for _ in range(reps):
+        t = time.perf_counter()
+        stage.call("chars", n)
+        out.append((time.perf_counter() - t) / n)
+    return out
+
+
+def rows(stage_path: Path | None, runs: int, label: str = "") -> list:
+    """Rows for bench/run.py: stage file -> Initialized (uncached vs cached) on
+    STAGE_PATH (a generated GC module when None), one shim call, 1 MiB each way."""
+    from common import Row
+    with tempfile.TemporaryDirectory(prefix="wasmboot-bench-") as tmp:
+        tmp = Path(tmp)
+        if stage_path is None:
+            stage_path = tmp / "generated-stage.wasm"
+            stage_path.write_bytes(wasmtime.wat2wasm(generate_stage_wat(3000)))
+            label = "generated module, 3000 GC functions"
+        what = f"{label}, {stage_path.stat().st_size / 1024:.0f} KiB"
+        uncached, cached = startup_samples(stage_path, runs, tmp / "cache")
+        hc = tmp / "hostcalls.wasm"
+        hc.write_bytes(wasmtime.wat2wasm(HOST_CALLS))
+        with Stage.open(hc, sink_config(None)) as s:
+            calls = host_call_samples(s, 20_000, max(3, runs))
+            stores, loads = bulk_samples(s, max(5, runs * 2))
+    return [
+        Row("startup.uncached", "stage module file -> Initialized, uncached (native compile)",
+            "ms", [x * 1e3 for x in uncached], note=what),
+        Row("startup.cached", "stage module file -> Initialized, cached native code",
+            "ms", [x * 1e3 for x in cached], note=what),
+        Row("host.shim_call", "host boundary: one write-char shim call from Wasm", "us",
+            [x * 1e6 for x in calls], note="batches of 20000 calls"),
+        Row("host.mem_store_1mib", "host boundary: 1 MiB str -> memory (clysm:mem store)",
+            "ms", [x * 1e3 for x in stores]),
+        Row("host.mem_load_1mib", "host boundary: 1 MiB memory -> bytes (clysm:mem load-bytes)",
+            "ms", [x * 1e3 for x in loads]),
+    ]
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--stage", default=str(ROOT / "build" / "stage1.wasm"))
@@ -154,20 +228,9 @@ def main() -> None:
           f"{size / 1024:.0f} KiB); wasmtime {wasmtime_version()}; {args.runs} runs")
     print()
     print(f"{'stage file -> Initialized':44} {'median ms':>9} {'min ms':>9} {'max ms':>9}")
-    uncached = []
-    for _ in range(max(2, args.runs // 2)):
-        dt, s = to_initialized(stage_path, None)
-        uncached.append(dt)
-        s.close()
-    print(f"{'uncached (compile to native code)':44} {stats(uncached)}")
     cache_dir = tmp / "cache"
-    to_initialized(stage_path, cache_dir)[1].close()  # prime the cache
-    cached = []
-    for _ in range(args.runs):
-        dt, s = to_initialized(stage_path, cache_dir)
-        assert s.cache_result.hit
-        cached.append(dt)
-        s.close()
+    uncached, cached = startup_samples(stage_path, args.runs, cache_dir)
+    print(f"{'uncached (compile to native code)':44} {stats(uncached)}")
     print(f"{'cached (native code cache hit)':44} {stats(cached)}")
     entry = next(cache_dir.glob("*.cwasm"))
     print(f"  (cache entry {entry.stat().st_size / 1024:.0f} KiB)")
@@ -192,17 +255,10 @@ def main() -> None:
         print(f"{'export call from Python (Stage.call)':44} {(time.perf_counter() - t) / 2000 * 1e6:9.2f}")
         print()
         print(f"{'bulk transfer through clysm:mem, 1 MiB':44} {'ms':>9} {'MiB/s':>9}")
-        payload = "x" * (1 << 20)
-        reps = 20
-        t = time.perf_counter()
-        for _ in range(reps):
-            assert s.call("store", payload) == 1 << 20
-        dt = (time.perf_counter() - t) / reps
+        store_s, load_s = bulk_samples(s, 20)
+        dt = statistics.median(store_s)
         print(f"{'mem.store (str -> linear memory)':44} {dt * 1e3:9.3f} {1 / dt:9.0f}")
-        t = time.perf_counter()
-        for _ in range(reps):
-            assert len(s.call("load", 1 << 20)) == 1 << 20
-        dt = (time.perf_counter() - t) / reps
+        dt = statistics.median(load_s)
         print(f"{'mem.load-bytes (linear memory -> bytes)':44} {dt * 1e3:9.3f} {1 / dt:9.0f}")
 
     # -- bounding run time ------------------------------------------------------------

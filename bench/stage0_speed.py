@@ -143,10 +143,9 @@ def compiler_row(tmp):
     return "compiler: compile-files (small program)", sbcl_ms, s0_ms, same
 
 
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--repeat", type=int, default=1, help="runs per workload (best is kept)")
-    args = ap.parse_args()
+def measure(repeat: int, compiler: bool = True) -> list:
+    """(name, [SBCL ms...] or None, [stage 0 ms...], same result) per workload, CPU time
+    measured inside each program; the embedded compiler's row last when COMPILER."""
     have_sbcl = shutil.which("sbcl") is not None
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -155,20 +154,49 @@ def main():
             with open(path, "w") as f:
                 f.write(TIMER + body)
             s0 = []
-            for _ in range(args.repeat):
+            for _ in range(repeat):
                 res0, ms0 = parse(run_stage0(path))
                 s0.append(ms0)
             sb = None
             same = None
             if have_sbcl:
-                runs = [parse(run_sbcl(path)) for _ in range(args.repeat)]
-                sb = min(ms for _, ms in runs)
+                runs = [parse(run_sbcl(path)) for _ in range(repeat)]
+                sb = [ms for _, ms in runs]
                 same = runs[0][0] == res0
-            rows.append((name, sb, min(s0), same))
-        if have_sbcl:
+            rows.append((name, sb, s0, same))
+        if have_sbcl and compiler:
             r = compiler_row(tmp)
             if r:
-                rows.append(r)
+                name, sb, s0, same = r
+                rows.append((name, [sb], [s0], same))
+    return rows
+
+
+def rows(repeat: int) -> list:
+    """Rows for bench/run.py: stage 0 vs SBCL CPU time per workload, and their ratio."""
+    from common import Row, na
+    out = []
+    for name, sb, s0, same in measure(repeat, compiler=False):
+        slug = name.split(" ")[0].strip(":").lower()
+        note = "" if same in (None, True) else "results differ from SBCL's"
+        out.append(Row(f"stage0_workloads.{slug}.stage0", f"stage 0 workload: {name}", "ms", s0, note=note))
+        if sb is None:
+            out.append(na(f"stage0_workloads.{slug}.ratio", "  ratio stage 0 / SBCL", "x",
+                          "sbcl is not installed"))
+        else:
+            out.append(Row(f"stage0_workloads.{slug}.sbcl", f"SBCL workload: {name}", "ms", sb))
+            out.append(Row(f"stage0_workloads.{slug}.ratio", "  ratio stage 0 / SBCL", "x",
+                           [a / max(b, 1) for a, b in zip(s0, sb)],
+                           note="CPU time inside the program"))
+    return out
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--repeat", type=int, default=1, help="runs per workload (best is kept)")
+    args = ap.parse_args()
+    rows = [(name, min(sb) if sb else None, min(s0), same)
+            for name, sb, s0, same in measure(args.repeat)]
     print(f"{'workload':<44} {'SBCL ms':>8} {'stage0 ms':>10} {'ratio':>7}  same result")
     for name, sb, s0, same in rows:
         ratio = f"{s0 / max(sb, 1):.0f}x" if sb is not None else "-"

@@ -1,6 +1,6 @@
 """`doit auto` latency: from a saved source to the rewritten report; prints a table.
 
-    python bench/watch_latency.py [--edits 12] [--project rules|small] [--style in-place]
+    python bench/watch_latency.py [--edits 12] [--project rules|small|embedded] [--style in-place]
 
 Starts `doit auto` on a throwaway project, waits for its first cycle, then saves a
 source N times (each save adds a form, so the per-form results and hence the report
@@ -10,8 +10,9 @@ change) and measures, per save:
   - the cycle time `doit auto` itself reports (reload + doit's up-to-date checks + tasks).
 Projects: `rules` is our rule set (dodo.py, tasks/) on the WAT fixture compiler of
 tests/tasks (edits src/c.hex: stage2:module-c, the report); `small` is the tiny project
-of tests/auto (edits src/a.txt). The debounce window (--debounce, default 0.2 s) is part
-of the latency by design. Timings only; nothing here asserts.
+of tests/auto (edits src/a.txt); `embedded` is a copy of the embedded compiler's
+project (edits stages/compiler/driver.lisp; reported as failing while its chain fails).
+The debounce window (--debounce, default 0.2 s) is part of the latency by design. Timings only; nothing here asserts.
 """
 from __future__ import annotations
 
@@ -27,6 +28,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "auto"))
+sys.path.insert(0, str(ROOT / "bench"))
 
 from auto_helpers import SAVE_STYLES, AutoProcess, make_small_project  # noqa: E402
 
@@ -39,6 +41,16 @@ def rules_project(root: Path):
     proj = fixture.make_project(root)
     args = ("-f", str(ROOT / "dodo.py"), "-d", str(proj), "stage2:link", "stage2:report")
     return ROOT, args, proj / "src" / "c.hex", proj / "build" / "stage2-report.json", "; edit {i}\n"
+
+
+def embedded_project(root: Path):
+    """A copy of the embedded compiler's project (as bench/bootstrap.py makes it); each
+    save adds a function to driver.lisp, the last compiler module."""
+    from bootstrap import Embedded
+    proj = Embedded().make(root)
+    args = ("-f", str(ROOT / "dodo.py"), "-d", str(proj), "stage2:link", "stage2:report")
+    return (ROOT, args, proj / "stages" / "compiler" / "driver.lisp",
+            proj / "build" / "stage2-report.json", "\n(defun bench-watch-{i} () {i})\n")
 
 
 def small_project(root: Path):
@@ -59,26 +71,34 @@ def row(name: str, values: list[float]) -> str:
     return (f"| {name:<32} | {statistics.median(ms):>8.1f} | {min(ms):>8.1f} | {max(ms):>8.1f} |")
 
 
-def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--edits", type=int, default=12)
-    ap.add_argument("--project", choices=("rules", "small"), default="rules")
-    ap.add_argument("--style", choices=sorted(SAVE_STYLES), default="in-place")
-    ap.add_argument("--debounce", type=float, default=0.2)
-    a = ap.parse_args()
+PROJECTS = {"rules": rules_project, "small": small_project, "embedded": embedded_project}
 
+
+class NoReport(Exception):
+    """`doit auto` did not write the report (its first cycle failed)."""
+
+
+def measure(project: str, edits: int, style: str = "in-place", debounce: float = 0.2,
+            first_timeout: float = 900) -> dict[str, list[float]]:
+    """Seconds per save: {"to_report", "to_block", "cycle"}; raises NoReport when the
+    first cycle does not produce the report (e.g. the compiler's chain fails)."""
     with tempfile.TemporaryDirectory(prefix="watch-latency-") as tmp:
-        cwd, args, source, report, line = (rules_project if a.project == "rules"
-                                           else small_project)(Path(tmp) / "proj")
-        auto = AutoProcess(cwd, "--debounce", str(a.debounce), *args)
+        cwd, args, source, report, line = PROJECTS[project](Path(tmp) / "proj")
+        auto = AutoProcess(cwd, "--debounce", str(debounce), *args)
         try:
-            auto.wait_blocks(1, "the first cycle")
+            deadline = time.monotonic() + first_timeout
+            while not auto.blocks():
+                if auto.proc.poll() is not None or time.monotonic() > deadline:
+                    raise NoReport(f"no first cycle: {(auto.err() or auto.out()).strip()[-200:]}")
+                time.sleep(0.05)
+            if stamp(report) is None:
+                raise NoReport(f"first cycle wrote no report ({_failed(auto.blocks()[0])})")
             to_report, to_block, cycle = [], [], []
-            for i in range(a.edits):
+            for i in range(edits):
                 n, before = len(auto.blocks()), stamp(report)
                 text = source.read_text() + line.format(i=i)
                 t0 = time.perf_counter()
-                SAVE_STYLES[a.style](source, text)
+                SAVE_STYLES[style](source, text)
                 while stamp(report) == before:
                     time.sleep(0.002)
                     if time.perf_counter() - t0 > 120:
@@ -98,14 +118,45 @@ def main() -> int:
                     print(f"warning: edit {i} gave {len(blocks) - n} cycles", file=sys.stderr)
         finally:
             code = auto.interrupt()
+    return {"to_report": to_report, "to_block": to_block, "cycle": cycle, "exit": code}
+
+
+def _failed(block: str) -> str:
+    lines = [l.strip() for l in block.splitlines() if "fail" in l.lower() or "error" in l.lower()]
+    return (lines[0] if lines else block.strip().splitlines()[-1])[:120]
+
+
+def rows(project: str, edits: int) -> list:
+    """One row for bench/run.py: save -> rewritten report under `doit auto`."""
+    from common import Row, na
+    name = {"rules": "fixture (WAT)", "embedded": "embedded compiler", "small": "tests/auto"}
+    key, label = f"auto.{project}.save_to_report", f"one module saved -> report, doit auto [{name[project]}]"
+    try:
+        r = measure(project, edits)
+    except NoReport as exc:
+        return [na(key, label, "s", str(exc))]
+    return [Row(key, label, "s", r["to_report"], note="debounce 0.2 s included")]
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--edits", type=int, default=12)
+    ap.add_argument("--project", choices=sorted(PROJECTS), default="rules")
+    ap.add_argument("--style", choices=sorted(SAVE_STYLES), default="in-place")
+    ap.add_argument("--debounce", type=float, default=0.2)
+    a = ap.parse_args()
+    try:
+        r = measure(a.project, a.edits, a.style, a.debounce)
+    except NoReport as exc:
+        raise SystemExit(f"{a.project}: {exc}")
     print(f"doit auto latency, project={a.project}, save style={a.style}, "
           f"debounce={a.debounce} s, {a.edits} edits, {os.cpu_count()} CPUs")
     print(f"| {'measure (ms)':<32} | {'median':>8} | {'min':>8} | {'max':>8} |")
     print(f"|{'-' * 34}|{'-' * 10}|{'-' * 10}|{'-' * 10}|")
-    print(row("save -> report rewritten", to_report))
-    print(row("save -> cycle block printed", to_block))
-    print(row("cycle time (reload+run)", cycle))
-    print(f"exit code after SIGINT: {code}")
+    print(row("save -> report rewritten", r["to_report"]))
+    print(row("save -> cycle block printed", r["to_block"]))
+    print(row("cycle time (reload+run)", r["cycle"]))
+    print(f"exit code after SIGINT: {r['exit']}")
     return 0
 
 
