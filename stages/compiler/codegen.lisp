@@ -157,6 +157,22 @@ name, one per uninterned symbol."
   ;; eqref on the stack -> i32 (1 unless it is nil)
   (emit-nil) (emit (list :ref.eq)) (emit (list :i32.eqz)))
 
+(defun cg-test (ast)
+  "Code leaving an i32 truth value of AST: a predicate's i32 is used as it is,
+without making t or nil first."
+  (let ((code (sub-code (lambda () (cg ast nil)))))
+    (let ((last-ins (car (last code))))
+      (if (bool-if-p last-ins)
+          (dolist (i (butlast code)) (emit i))
+          (progn (dolist (i code) (emit i))
+                 (emit-truth-test))))))
+
+(defun bool-if-p (ins)
+  ;; the (if (result eqref) t nil) that emit-bool makes
+  (and (consp ins) (eq (car ins) :if) (eq (third ins) :eqref)
+       (equal (fourth ins) (list (list :global.get (global-index *m* :t))))
+       (equal (fifth ins) (list (list :global.get (global-index *m* :nil))))))
+
 (defun emit-bool ()
   ;; i32 on the stack -> t or nil
   (let ((l (new-label)))
@@ -236,8 +252,7 @@ name, one per uninterned symbol."
      (cg (caddr ast) nil)
      (emit (list :call (native-index :set-symbol-value)))
      (set-mv-1 mv))
-    (:if (cg (cadr ast) nil)
-     (emit-truth-test)
+    (:if (cg-test (cadr ast))
      (let ((then (sub-code (lambda () (cg (caddr ast) mv))))
            (else (sub-code (lambda () (cg (cadddr ast) mv)))))
        (emit (list :if (new-label) :eqref then else))))
@@ -349,9 +364,14 @@ name, one per uninterned symbol."
                                   :test #'string=)
                     (set-mv-1 mv)))
           ((and (gethash sym *global-fns*) (not (gethash sym *multi-defined*)))
-           (emit (list :ref.null :none))
-           (emit-call-args args)
-           (emit (list :call (fn-wasm-index (gethash sym *global-fns*)))))
+           (let ((fn (gethash sym *global-fns*)))
+             (fn-wasm-index fn)
+             (emit (list :ref.null :none))
+             (if (and (fn-fast-index fn) (= (length args) (length (fn-required fn))))
+                 (progn (cg-args args)
+                        (emit (list :call (fn-fast-index fn))))
+                 (progn (emit-call-args args)
+                        (emit (list :call (fn-wasm-index fn)))))))
           (t
            (emit-symbol sym)
            (emit (list :call (native-index :symbol-closure)))
@@ -372,12 +392,44 @@ name, one per uninterned symbol."
   (emit (list :call (native-index :coerce-closure)))
   (emit-closure-call args))
 
+(defvar *fast-entry* nil "True while generating a fast entry (parameters 1..n).")
+
+(defun fast-fn-p (fn)
+  "Functions of at most four required parameters and nothing else get a fast entry
+(env, a0..) that direct calls use; their uniform entry checks the count and calls it."
+  (and (null (fn-optional fn)) (null (fn-rest fn)) (not (fn-key-p fn))
+       (<= (length (fn-required fn)) 4)))
+
+(defun fast-params (n)
+  (let ((l (list :eqref)))
+    (dotimes (i n) (setq l (cons :eqref l)))
+    l))
+
 (defun fn-wasm-index (fn)
+  "Index of FN's uniform entry (made, with the fast entry, on first use)."
   (or (fn-index fn)
       (progn
         (setf (fn-index fn)
               (add-func *m* nil (fn-name fn) (fn-params) (list :eqref)))
         (declare-func-ref *m* (fn-index fn))
+        (when (fast-fn-p fn)
+          (let* ((n (length (fn-required fn)))
+                 (fast (add-func *m* nil (concatenate 'string (fn-name fn) "*")
+                                 (fast-params n) (list :eqref)))
+                 (code nil))
+            (setf (fn-fast-index fn) fast)
+            ;; the uniform entry: check the count, call the fast one
+            (setq code (list (list :local.get 1) (list :i32.const n) (list :i32.ne)
+                             (list :if 1 nil
+                                   (append (string-code (fn-name fn))
+                                           (list (list :local.get 1) (list :ref.i31)
+                                                 (list :call (native-index :arg-count-error))))
+                                   nil)
+                             (list :local.get 0)))
+            (let ((*fast-entry* nil))
+              (dotimes (i n) (setq code (append code (arg-code i)))))
+            (setf (wfunc-body (func-at *m* (fn-index fn)))
+                  (append code (list (list :call fast))))))
         (setq *fn-queue* (cons fn *fn-queue*))
         (fn-index fn))))
 
@@ -666,12 +718,13 @@ name, one per uninterned symbol."
 ;;; Functions: prologue parses the uniform arguments into the lambda list's variables.
 
 (defun arg-code (i)
-  (if (< i 4)
-      (list (list :local.get (+ 2 i)))
-      (list (list :local.get 6) (list :i32.const (- i 4)) (list :array.get :eqarray))))
+  (cond (*fast-entry* (list (list :local.get (+ 1 i))))
+        ((< i 4) (list (list :local.get (+ 2 i))))
+        (t (list (list :local.get 6) (list :i32.const (- i 4)) (list :array.get :eqarray)))))
 
 (defun gen-function (fn)
-  (let* ((wf (func-at *m* (fn-index fn)))
+  (let* ((*fast-entry* (if (fn-fast-index fn) t nil))
+         (wf (func-at *m* (if *fast-entry* (fn-fast-index fn) (fn-index fn))))
          (*fs* (make-fstate :fn fn :wf wf))
          (*blocks* nil) (*tagbodies* nil) (*special-params* nil)
          (*label-counter* 0)
@@ -686,20 +739,21 @@ name, one per uninterned symbol."
                   (emit (list :local.get 0))
                   (emit (list :ref.cast :eqarray))
                   (emit (list :local.set e))))
-              ;; argument count check
-              (emit (list :local.get 1))
-              (emit (list :i32.const nreq))
-              (emit (list :i32.lt_s))
-              (unless (or (fn-rest fn) (fn-key-p fn))
+              ;; argument count check (a fast entry's caller checked it)
+              (unless *fast-entry*
                 (emit (list :local.get 1))
-                (emit (list :i32.const (+ nreq nopt)))
-                (emit (list :i32.gt_s))
-                (emit (list :i32.or)))
-              (emit (list :if (new-label) nil
-                          (append (string-code (fn-name fn))
-                                  (list (list :local.get 1) (list :ref.i31)
-                                        (list :call (native-index :arg-count-error))))
-                          nil))
+                (emit (list :i32.const nreq))
+                (emit (list :i32.lt_s))
+                (unless (or (fn-rest fn) (fn-key-p fn))
+                  (emit (list :local.get 1))
+                  (emit (list :i32.const (+ nreq nopt)))
+                  (emit (list :i32.gt_s))
+                  (emit (list :i32.or)))
+                (emit (list :if (new-label) nil
+                            (append (string-code (fn-name fn))
+                                    (list (list :local.get 1) (list :ref.i31)
+                                          (list :call (native-index :arg-count-error))))
+                            nil)))
               (let ((i 0) (bindings nil))
                 (dolist (v (fn-required fn))
                   (push (cons v (cons :code (arg-code i))) bindings)

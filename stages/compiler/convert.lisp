@@ -26,7 +26,8 @@
   (required nil) (optional nil) (rest nil) (keys nil) (allow-other-keys nil)
   (key-p nil)
   body
-  (index nil))    ; wasm function index
+  (index nil)     ; wasm function index of the uniform entry
+  (fast-index nil)) ; and of the fast entry, if any
 
 (defstruct blk name owner (nonlocal nil) (id-var nil) (mv nil) (depth 0))
 (defstruct tb owner (nonlocal nil) (id-var nil) (tags nil) (depth 0))

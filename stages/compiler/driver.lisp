@@ -342,29 +342,37 @@ last, when every symbol and string of the module is known)."
 
 (defun table-code ()
   "Data segments for the tables and the loops of _start that build them from it:
-segment 0 holds the code points of every string (4 bytes each), segment 1 the
-descriptors: per string (byte offset, length), per symbol (name index, package index
-or -1, hash, 1 if it evaluates to itself)."
+segment 0 holds the characters of strings whose code points are all below 256, one
+byte each; segment 1 those of the other strings, 4 bytes each; segment 2 the
+descriptors: per string (offset, length, 1 if wide), per symbol (name index, package
+index or -1, hash, 1 if it evaluates to itself)."
   (let* ((strings (reverse *string-list*))
          (symbols (reverse *static-symbol-list*))
          (packages (reverse *package-list*))
-         (chars (make-bytes)) (desc (make-bytes))
+         (narrow (make-bytes)) (wide (make-bytes)) (desc (make-bytes))
          (nstr (length strings)) (nsym (length symbols)))
     (dolist (str strings)
-      (put-i32 desc (length chars))
-      (put-i32 desc (length str))
-      (dotimes (i (length str)) (put-i32 chars (char-code (char str i)))))
+      (if (every (lambda (c) (< (char-code c) 256)) str)
+          (progn (put-i32 desc (length narrow))
+                 (put-i32 desc (length str))
+                 (put-i32 desc 0)
+                 (dotimes (i (length str)) (emit-byte narrow (char-code (char str i)))))
+          (progn (put-i32 desc (length wide))
+                 (put-i32 desc (length str))
+                 (put-i32 desc 1)
+                 (dotimes (i (length str)) (put-i32 wide (char-code (char str i)))))))
     (dolist (sym symbols)
       (let ((home (symbol-home-name sym)))
         (put-i32 desc (- (string-index (symbol-name sym)) 1))
         (put-i32 desc (if home (position home packages :test #'string=) -1))
         (put-i32 desc (string-hash (symbol-name sym)))
         (put-i32 desc (if (or (null sym) (eq sym t) (equal home "KEYWORD")) 1 0))))
-    (let ((seg-chars (add-data *m* chars))
+    (let ((seg-narrow (add-data *m* narrow))
+          (seg-wide (add-data *m* wide))
           (seg-desc (add-data *m* desc))
           (strtab (global-index *m* :strtab))
           (symtab (global-index *m* :symtab))
-          (d 0) (k 1) (pk 2) (s 3) (pkgtab 4)
+          (d 0) (k 1) (pk 2) (s 3) (pkgtab 4) (tmp 5) (str 6) (j 7)
           (f (func-at *m* (func-index *m* :start))))
       ;; locals of _start: 0 is the condition slot of the top level
       (setq d (add-local f (list :ref-null :string)))
@@ -372,10 +380,13 @@ or -1, hash, 1 if it evaluates to itself)."
       (setq pk (add-local f :i32))
       (setq s (add-local f (list :ref-null :symbol)))
       (setq pkgtab (add-local f (list :ref-null :eqarray)))
+      (setq tmp (add-local f (list :ref-null :bytes)))
+      (setq str (add-local f (list :ref-null :string)))
+      (setq j (add-local f :i32))
       (sub-code
        (lambda ()
          (emit (list :i32.const 0))
-         (emit (list :i32.const (+ (* 2 nstr) (* 4 nsym))))
+         (emit (list :i32.const (+ (* 3 nstr) (* 4 nsym))))
          (emit (list :array.new_data :string seg-desc))
          (emit (list :local.set d))
          ;; strings
@@ -384,12 +395,39 @@ or -1, hash, 1 if it evaluates to itself)."
          (emit (list :block 1 nil
                      (list :loop 2 nil
                            (list :local.get k) (list :i32.const nstr) (list :i32.ge_s) (list :br_if 1)
-                           (list :global.get strtab) (list :ref.as_non_null) (list :local.get k)
-                           (list :local.get d) (list :local.get k) (list :i32.const 2) (list :i32.mul)
+                           ;; pk = 3k
+                           (list :local.get k) (list :i32.const 3) (list :i32.mul) (list :local.set pk)
+                           (list :local.get d) (list :local.get pk) (list :i32.const 2) (list :i32.add)
                            (list :array.get :string)
-                           (list :local.get d) (list :local.get k) (list :i32.const 2) (list :i32.mul)
-                           (list :i32.const 1) (list :i32.add) (list :array.get :string)
-                           (list :array.new_data :string seg-chars)
+                           (list :if 3 nil
+                                 (list (list :local.get d) (list :local.get pk) (list :array.get :string)
+                                       (list :i32.const 4) (list :i32.mul)
+                                       (list :local.get d) (list :local.get pk) (list :i32.const 1)
+                                       (list :i32.add) (list :array.get :string)
+                                       (list :array.new_data :string seg-wide)
+                                       (list :local.set str))
+                                 (list (list :local.get d) (list :local.get pk) (list :array.get :string)
+                                       (list :local.get d) (list :local.get pk) (list :i32.const 1)
+                                       (list :i32.add) (list :array.get :string)
+                                       (list :array.new_data :bytes seg-narrow)
+                                       (list :local.set tmp)
+                                       (list :i32.const 0)
+                                       (list :local.get tmp) (list :array.len)
+                                       (list :array.new :string) (list :local.set str)
+                                       (list :i32.const 0) (list :local.set j)
+                                       (list :block 4 nil
+                                             (list :loop 5 nil
+                                                   (list :local.get j) (list :local.get tmp)
+                                                   (list :array.len) (list :i32.ge_s) (list :br_if 4)
+                                                   (list :local.get str) (list :local.get j)
+                                                   (list :local.get tmp) (list :local.get j)
+                                                   (list :array.get_u :bytes)
+                                                   (list :array.set :string)
+                                                   (list :local.get j) (list :i32.const 1)
+                                                   (list :i32.add) (list :local.set j)
+                                                   (list :br 5)))))
+                           (list :global.get strtab) (list :ref.as_non_null) (list :local.get k)
+                           (list :local.get str)
                            (list :array.set :eqarray)
                            (list :local.get k) (list :i32.const 1) (list :i32.add) (list :local.set k)
                            (list :br 2))))
@@ -411,7 +449,7 @@ or -1, hash, 1 if it evaluates to itself)."
                      (list :loop 4 nil
                            (list :local.get k) (list :i32.const nsym) (list :i32.ge_s) (list :br_if 3)
                            ;; pk = descriptor position
-                           (list :i32.const (* 2 nstr)) (list :local.get k) (list :i32.const 4)
+                           (list :i32.const (* 3 nstr)) (list :local.get k) (list :i32.const 4)
                            (list :i32.mul) (list :i32.add) (list :local.set pk)
                            ;; name
                            (list :global.get strtab) (list :ref.as_non_null)
