@@ -21,17 +21,20 @@ def compile_with_sbcl(inputs, output, results=None, timeout=300):
     return p.returncode, p.stdout + p.stderr
 
 
-def compile_batch(inputs, outdir, timeout=1800):
+def compile_batch(inputs, outdir, timeout=1800, times=None):
     """Compile each input on its own (one SBCL process for all) into OUTDIR/NAME.wasm
-    and OUTDIR/NAME.tsv; returns {name: exit code}."""
+    and OUTDIR/NAME.tsv; returns {name: exit code} (and fills TIMES, a dict, with
+    {name: seconds} when given)."""
     cmd = ["sbcl", "--script", str(DRIVER), str(ROOT / "stages") + os.sep, "--batch",
            str(outdir)] + [str(p) for p in inputs]
     p = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, cwd=ROOT)
     codes = {}
     for line in p.stdout.splitlines():
-        name, _, code = line.partition("\t")
-        if code.strip().isdigit():
-            codes[name] = int(code)
+        parts = line.split("\t")
+        if len(parts) == 3 and parts[1].isdigit():
+            codes[parts[0]] = int(parts[1])
+            if times is not None:
+                times[parts[0]] = int(parts[2]) / 1000.0
     return codes
 
 

@@ -3,7 +3,7 @@
 ;;;;   sbcl --script sbcl_driver.lisp STAGES/ OUT.wasm RESULTS|- IN.lisp...
 ;;;;   sbcl --script sbcl_driver.lisp STAGES/ --batch OUTDIR IN.lisp...
 ;;;; The batch form compiles each input on its own into OUTDIR/NAME.wasm (+ NAME.tsv)
-;;;; and prints "NAME<TAB>exit-code" per input.
+;;;; and prints "NAME<TAB>exit-code<TAB>milliseconds" per input.
 (setf *compile-verbose* nil *load-verbose* nil)
 (defvar *args* (cdr sb-ext:*posix-argv*))
 (defvar *stages* (first *args*))
@@ -21,11 +21,14 @@
     (let ((outdir (third *args*)))
       (dolist (in (cdddr *args*))
         (let* ((name (pathname-name in))
+               (start (get-internal-real-time))
                (code (let ((*standard-output* (make-broadcast-stream)))
                        (compile-one (list in)
                                     (format nil "~a/~a.wasm" outdir name)
-                                    (format nil "~a/~a.tsv" outdir name)))))
-          (format t "~a	~d~%" name code)
+                                    (format nil "~a/~a.tsv" outdir name))))
+               (ms (round (* 1000 (- (get-internal-real-time) start))
+                          internal-time-units-per-second)))
+          (format t "~a	~d	~d~%" name code ms)
           (finish-output)))
       (sb-ext:exit :code 0))
     (let ((code (compile-one (cdddr *args*) (second *args*)
