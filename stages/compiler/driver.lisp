@@ -137,6 +137,11 @@ whatever the package of the symbol (expansions use the compiler's package)."
              (when (gethash sym *global-fns*)
                (setf (gethash sym *multi-defined*) t))
              (setf (gethash sym *global-fns*) (caddr ast))
+             ;; like a loaded file: later macros of the compilation may call it
+             (unless (or library-p
+                         (gethash (cadr form) *ev-user-functions*)
+                         (equal (symbol-home-name sym) "COMMON-LISP"))
+               (ev form nil))
              (setq *items* (cons (make-item :kind :defun :sym sym :fn (caddr ast) :result res
                                             :library-p library-p)
                                  *items*))))

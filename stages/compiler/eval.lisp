@@ -113,8 +113,13 @@
                         (if found v (ev-fail "unbound variable ~a at compile time"
                                              (symbol-name sym))))))))))
 
+(defvar *ev-nesting* 0 "Nesting of interpreted bodies (bounded: runaway code fails).")
+
 (defun ev-body (forms env)
-  (let ((result nil))
+  (let ((result nil)
+        (*ev-nesting* (+ *ev-nesting* 1)))
+    (when (> *ev-nesting* 3000)
+      (ev-fail "compile-time evaluation nested too deeply"))
     (dolist (f forms) (setq result (ev f env)))
     result))
 
@@ -244,10 +249,15 @@
               (return nil)
               (setq pc next)))))))
 
+(defvar *ev-depth* 0 "Nesting of interpreted calls (bounded, so runaway recursion fails).")
+
 (defun ev-lambda (lambda-list body env)
   (let ((body (ev-strip-declare (if (and (stringp (car body)) (cdr body)) (cdr body) body))))
     (lambda (&rest args)
-      (ev-body body (ev-bind-lambda-list lambda-list args env)))))
+      (let ((*ev-depth* (+ *ev-depth* 1)))
+        (when (> *ev-depth* 2000)
+          (ev-fail "compile-time evaluation nested too deeply"))
+        (ev-body body (ev-bind-lambda-list lambda-list args env))))))
 
 (defun ev-bind-lambda-list (ll args env)
   (let ((state :required) (env2 env) (rest args))

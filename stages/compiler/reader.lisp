@@ -170,6 +170,11 @@
   (let ((c (rd-next r)))
     (cond ((null c) (rd-fail r line col "end of file after #"))
           ((char= c #\') (list 'function (read-object r)))
+          ((char= c #\.)
+           ;; read-time evaluation, by the compile-time evaluator
+           (let ((form (read-object r)))
+             (handler-case (ev form nil)
+               (error (e) (rd-fail r line col "error in #. evaluation: ~a" e)))))
           ((char= c #\\) (read-char-literal r line col))
           ((char= c #\() (coerce (read-list-rest r line col) 'simple-vector))
           ((char= c #\:)
