@@ -1,6 +1,7 @@
 """Compiling the compiler's own source three ways, measured in the same run; prints a table.
 
     python bench/self_compile.py [--runs 3]
+    python bench/self_compile.py --profile stage0|stage1 [--top 25]   where the time goes
 
   SBCL     `sbcl --script tests/compiler/sbcl_driver.lisp` loads stages/compiler/ and runs
            compile-files on the compiler's modules (one module out): SBCL start-up and
@@ -237,11 +238,65 @@ def rows(runs: int) -> list[Row]:
     ]
 
 
+def profile(way: str, top: int) -> None:
+    """One compile of the compiler's own source by WAY under cProfile; prints the
+    functions with the most own time (for stage 1: the Python side of host calls, the
+    rest is inside Wasm, charged to wasmtime's call entry)."""
+    import cProfile
+    import pstats
+    with tempfile.TemporaryDirectory(prefix="wasmboot-bench-") as tmp:
+        tmp = Path(tmp)
+        if way == "stage0":
+            job = lambda: stage0_once(tmp / "stage1.wasm")  # noqa: E731
+        else:
+            driver = stage1_driver(tmp)
+            job = lambda: stage1_start_once(driver, tmp)  # noqa: E731
+        prof = cProfile.Profile()
+        t = time.perf_counter()
+        if way == "stage0":
+            _in_stage0_thread(lambda: prof.runcall(job))
+        else:
+            prof.runcall(job)
+        print(f"{way}: {time.perf_counter() - t:.1f} s under the profiler")
+        pstats.Stats(prof).sort_stats("tottime").print_stats(top)
+
+
+def _in_stage0_thread(fn) -> None:
+    """Run FN on a thread like the one stage 0 runs Lisp on (its large stack), marked as
+    that thread, so stage 0 runs the work here, where the profiler sees it."""
+    import threading
+    from stages.stage0 import api
+    errors = []
+
+    def target():
+        api._tls.inside = True
+        try:
+            fn()
+        except BaseException as exc:  # re-raised below
+            errors.append(exc)
+
+    old = threading.stack_size(api.STACK_SIZE)
+    try:
+        t = threading.Thread(target=target)
+        t.start()
+    finally:
+        threading.stack_size(old)
+    t.join()
+    if errors:
+        raise errors[0]
+
+
 def main() -> None:
     from common import header_lines, machine, table_lines
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--profile", choices=("stage0", "stage1"),
+                    help="profile one way with cProfile instead of timing all")
+    ap.add_argument("--top", type=int, default=25, help="functions shown by --profile")
     args = ap.parse_args()
+    if args.profile:
+        profile(args.profile, args.top)
+        return
     print("\n".join(header_lines(machine())))
     print("\n".join(table_lines(rows(args.runs))))
 
