@@ -54,8 +54,9 @@ whatever the package of the symbol (expansions use the compiler's package)."
 
 ;;; Reading a file into top-level forms with per-form results.
 
-(defun process-file (path library-p)
-  (let* ((text (read-source-text path))
+(defun process-file (path library-p &optional text)
+  "Read and process the top-level forms of the file PATH (or of TEXT, named PATH)."
+  (let* ((text (or text (read-source-text path)))
          (r (make-rd :text text :file path :package (find-cpkg "COMMON-LISP-USER"))))
     (loop
       (skip-whitespace-and-comments-safely r)
@@ -204,6 +205,7 @@ whatever the package of the symbol (expansions use the compiler's package)."
   (setq *reachable* (make-hash-table :test 'eq))
   (setq *walk-queue* nil)
   (dolist (s (list (core-symbol "%NATIVE-ERROR") (core-symbol "%CHECK-KEYS")
+                   (canonical-fname (compile-form-export-symbol))
                    (and (runtime-symbol "%REPORT-UNHANDLED-ERROR") (core-symbol "%SAFE-REPORT"))
                    (runtime-symbol "%REPORT-UNHANDLED-ERROR")
                    (runtime-symbol "%SHUTDOWN")))
@@ -296,6 +298,7 @@ whatever the package of the symbol (expansions use the compiler's package)."
         (setf (wfunc-body (func-at *m* start))
               (append (start-prologue) (wrap-toplevel body) (shutdown-code))))
       (add-export *m* "_start" :func start)
+      (export-compile-form)
       (add-export *m* "memory" :memory 0)
       (encode-module *m*))))
 
@@ -561,6 +564,38 @@ index or -1, hash, 1 if it evaluates to itself)."
               (list :call (fn-wasm-index f)) (list :drop))
         nil)))
 
+;;; The compile_form export (docs/abi.md): a program that defines
+;;; wasmboot-compiler::%compile-form-export (string -> byte vector or nil) gets an export
+;;; compile_form (externref source) -> externref bytes, null on failure.
+
+(defun compile-form-export-symbol ()
+  (intern "%COMPILE-FORM-EXPORT" "WASMBOOT-COMPILER"))
+
+(defun export-compile-form ()
+  (let ((fn (gethash (canonical-fname (compile-form-export-symbol)) *global-fns*)))
+    (when (and fn (gethash (canonical-fname (compile-form-export-symbol)) *reachable*))
+      (let* ((idx (add-func *m* nil "compile_form" (list :externref) (list :externref)))
+             (wf (func-at *m* idx))
+             (result (add-local wf :eqref))
+             (len (add-local wf :i32)))
+        (setf (wfunc-body wf)
+              (list (list :ref.null :none) (list :i32.const 1)
+                    (list :local.get 0) (list :call (native-index :extern-to-string))
+                    (list :ref.null :none) (list :ref.null :none) (list :ref.null :none)
+                    (list :ref.null :none)
+                    (list :call (fn-wasm-index fn))
+                    (list :local.tee result)
+                    (list :global.get (global-index *m* :nil)) (list :ref.eq)
+                    (list :if 1 nil (list (list :ref.null :noextern) (list :return)) nil)
+                    ;; the bytes to linear memory at 0, then to a host bytes object
+                    (list :local.get result) (list :i32.const 0)
+                    (list :local.get result) (list :call (native-index :length))
+                    (list :ref.cast :i31) (list :i31.get_s) (list :local.tee len)
+                    (list :call (native-index :bytes-to-memory)) (list :drop)
+                    (list :i32.const 0) (list :local.get len)
+                    (list :call (func-index *m* :load-bytes))))
+        (add-export *m* "compile_form" :func idx)))))
+
 ;;; Entry point.
 
 (defun library-files ()
@@ -585,40 +620,58 @@ index or -1, hash, 1 if it evaluates to itself)."
               (push l lines))))
     (nreverse lines)))
 
+(defun compile-sources (sources)
+  "Compile SOURCES, a list of (path . text-or-nil), with the runtime library into one
+module. Returns the bytes, the results of the forms of SOURCES, and the number of
+failed forms (the library's included, each printed as file:line:column: reason)."
+  (init-compiler-state)
+  (when *include-library*
+    (dolist (f (library-files)) (process-file f t)))
+  (let ((nlib (length *results*)))
+    (dolist (src sources) (process-file (car src) nil (cdr src)))
+    (let* ((items (reverse *items*))
+           (bytes (progn (compute-reachable items) (generate-module items)))
+           (results (reverse *results*))
+           (failed 0))
+      (dolist (res results)
+        (when (eq (result-status res) :failed)
+          (setq failed (+ failed 1))
+          (format t "~a:~d:~d: ~a~%" (result-file res) (result-line res)
+                  (result-column res) (result-reason res))))
+      (values bytes (nthcdr nlib results) failed))))
+
 (defun compile-files (input-paths output-path &key results-path)
   "Compile INPUT-PATHS (with the runtime library) into one module at OUTPUT-PATH.
 Returns 0 when every form compiled, 1 when some failed, 2 on a fatal error."
   (handler-case
-      (progn
-        (init-compiler-state)
-        (when *include-library*
-          (dolist (f (library-files)) (process-file f t)))
-        (let ((nlib (length *results*)))
-          (dolist (f input-paths) (process-file f nil))
-          (let* ((items (reverse *items*))
-                 (bytes (progn (compute-reachable items) (generate-module items)))
-                 (results (reverse *results*))
-                 (user-results (nthcdr nlib results))
-                 (failed 0))
-            (with-open-file (out output-path :direction :output :if-exists :supersede
-                                             :element-type '(unsigned-byte 8))
-              (write-sequence bytes out))
-            (dolist (res results)
-              (when (eq (result-status res) :failed)
-                (setq failed (+ failed 1))
-                (format t "~a:~d:~d: ~a~%" (result-file res) (result-line res)
-                        (result-column res) (result-reason res))))
-            (when results-path
-              (with-open-file (out results-path :direction :output :if-exists :supersede)
-                (dolist (res user-results)
-                  (format out "~a	~a	~d	~d	~a	~a~%"
-                          (string-downcase (symbol-name (result-status res)))
-                          (result-file res) (result-line res) (result-column res)
-                          (result-name res) (or (result-reason res) "")))))
-            (if (> failed 0) 1 0))))
+      (multiple-value-bind (bytes user-results failed)
+          (compile-sources (mapcar (lambda (p) (cons p nil)) input-paths))
+        (with-open-file (out output-path :direction :output :if-exists :supersede
+                                         :element-type '(unsigned-byte 8))
+          (write-sequence bytes out))
+        (when results-path
+          (with-open-file (out results-path :direction :output :if-exists :supersede)
+            (dolist (res user-results)
+              (format out "~a	~a	~d	~d	~a	~a~%"
+                      (string-downcase (symbol-name (result-status res)))
+                      (result-file res) (result-line res) (result-column res)
+                      (result-name res) (or (result-reason res) "")))))
+        (if (> failed 0) 1 0))
     (error (e)
       (format t "fatal: ~a~%" (one-line (princ-to-string e)))
       2)))
+
+(defun compile-form-text (text)
+  "The bytes of the module compiled from the forms in the string TEXT (with the
+runtime library), or nil when a form failed (the reasons are printed)."
+  (handler-case
+      (multiple-value-bind (bytes results failed)
+          (compile-sources (list (cons "<compile_form>" text)))
+        (declare (ignore results))
+        (if (> failed 0) nil bytes))
+    (error (e)
+      (format t "fatal: ~a~%" (one-line (princ-to-string e)))
+      nil)))
 
 ;;; Diagnostics: functions the reachable code calls that nothing defines.
 

@@ -1,6 +1,7 @@
 """Self-hosting check: the compiler compiled by itself (stage 1, a WasmGC module run
 under the runtime) compiles a program with the runtime library into the very bytes
-that the compiler running under SBCL produces."""
+that the compiler running under SBCL produces, and its compile_form export compiles a
+form given by the host into a module that runs."""
 import os
 import shutil
 import subprocess
@@ -23,6 +24,7 @@ def compiler_sources():
 def test_stage1_gives_the_bytes_of_sbcl(tmp_path):
     out_rel = f"build/test-stage1-{os.getpid()}.wasm"
     res_rel = f"build/test-stage1-{os.getpid()}.tsv"
+    expr_rel = f"build/test-stage1-expr-{os.getpid()}.wasm"
     main = tmp_path / "main.lisp"
     main.write_text('(in-package "WASMBOOT-COMPILER")\n'
                     f'(format t "~d~%" (compile-files (list "{PROGRAM}") "{out_rel}" '
@@ -34,15 +36,19 @@ def test_stage1_gives_the_bytes_of_sbcl(tmp_path):
                                                                              "skipped"}
     (ROOT / "build").mkdir(exist_ok=True)
     try:
-        p = subprocess.run([sys.executable, "-m", "runtime", "run", str(tmp_path / "stage1.wasm")],
+        p = subprocess.run([sys.executable, "-m", "runtime", "run", str(tmp_path / "stage1.wasm"),
+                            "--expr", "(print (* 6 7))", "--output", expr_rel],
                            cwd=ROOT, capture_output=True, text=True, timeout=600)
         assert p.returncode == 0, p.stderr
         assert p.stdout.strip() == "0"
+        p = subprocess.run([sys.executable, "-m", "runtime", "run", expr_rel],
+                           cwd=ROOT, capture_output=True, text=True, timeout=600)
+        assert (p.returncode, p.stdout) == (0, "\n42 ")
         code, log = compile_with_sbcl([ROOT / PROGRAM], tmp_path / "sbcl.wasm",
                                       tmp_path / "sbcl.tsv")
         assert code == 0, log
         assert (ROOT / out_rel).read_bytes() == (tmp_path / "sbcl.wasm").read_bytes()
     finally:
-        for rel in (out_rel, res_rel):
+        for rel in (out_rel, res_rel, expr_rel):
             if (ROOT / rel).exists():
                 (ROOT / rel).unlink()
