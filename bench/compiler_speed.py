@@ -6,7 +6,10 @@ and on its own source; stage 0 (the Python interpreter) on the small program; an
 compiled compiler (stage 1: the compiler's own module, run under the runtime) on the
 small program. Module sizes and whether stage 0's bytes equal SBCL's are shown too.
 
-    python bench/compiler_speed.py [--no-stage0] [--no-stage1]
+    python bench/compiler_speed.py [--no-stage0] [--no-stage1] [--fixpoint]
+
+--fixpoint adds the long row: stage 1 compiling the compiler's own source, with a
+byte comparison against SBCL's module of the same source.
 """
 import argparse
 import io
@@ -54,6 +57,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--no-stage0", action="store_true")
     ap.add_argument("--no-stage1", action="store_true")
+    ap.add_argument("--fixpoint", action="store_true")
     args = ap.parse_args()
     rows = []
     load = sbcl_load_time()
@@ -100,6 +104,19 @@ def main():
             rows.append((f"stage 1 (compiled compiler, incl. its start): {SMALL.name}", t,
                          (d / "stage1.wasm").stat().st_size,
                          f"printed {p.stdout.strip()[-40:]!r}"))
+        if args.fixpoint:
+            files = " ".join(f'"{p.relative_to(ROOT)}"' for p in compiler_sources())
+            out_rel = Path("build") / "compiler-speed-stage2.wasm"
+            main_lisp.write_text('(in-package "WASMBOOT-COMPILER")\n'
+                                 f'(format t "~d~%" (compile-files (list {files}) "{out_rel}"))\n')
+            code, log = compile_with_sbcl(compiler_sources() + [main_lisp], d / "stage1b.wasm")
+            t, p = timed(lambda: subprocess.run(
+                [sys.executable, "-m", "runtime", "run", str(d / "stage1b.wasm")],
+                cwd=ROOT, capture_output=True, text=True))
+            same = (ROOT / out_rel).read_bytes() == (d / "self.wasm").read_bytes()
+            rows.append(("stage 1: the compiler's own source (incl. its start)", t,
+                         (ROOT / out_rel).stat().st_size,
+                         f"bytes {'==' if same else '!='} SBCL's (fixpoint)"))
     print(f"{'measurement':62} {'seconds':>8} {'bytes':>8}  note")
     for name, secs, size, note in rows:
         print(f"{name:62} {secs:8.2f} {str(size):>8}  {note}")
