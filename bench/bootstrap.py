@@ -122,10 +122,13 @@ class Embedded:
 
 
 def failing_task(output: str) -> str:
-    for line in output.splitlines():
-        if "taskid:" in line:
-            return line.split("taskid:", 1)[1].strip()
-    return output.strip().splitlines()[-1] if output.strip() else "?"
+    """The failing task's id, and the rule set's one-line "[exit N] why" when printed."""
+    lines = output.splitlines()
+    task = next((l.split("taskid:", 1)[1].strip() for l in lines if "taskid:" in l), None)
+    why = next((l.strip() for l in lines if l.startswith("[exit ")), None)
+    if task is None and why is None:
+        return lines[-1].strip() if output.strip() else "?"
+    return ": ".join(x for x in (task, why) if x)
 
 
 def measure(compiler, runs: int, jobs: int) -> dict:
@@ -137,7 +140,7 @@ def measure(compiler, runs: int, jobs: int) -> dict:
         with tempfile.TemporaryDirectory(prefix="wasmboot-bench-") as tmp:
             project = compiler.make(Path(tmp) / "proj")
             t, code, log, peak = doit_measured(project, jobs)
-            why = (f"exit {code}, {failing_task(log)}" if code not in (0, 1)
+            why = (f"exit {code} at {failing_task(log)}" if code not in (0, 1)
                    else fixpoint_verified(project))
             if why:
                 return {"fails": f"cold doit bootstrap fails ({why})"}
