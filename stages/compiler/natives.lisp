@@ -959,6 +959,25 @@
                              (ins :br 2)))
                    (ins :local.get 1) (ins :global.set (global-index *m* :mv-count))
                    (ins :local.get 0) (ins :call (native-index :car))))))
+    (:vector-push-extend
+     ;; (x vector) -> the index x went to; doubles the storage when full
+     (list (list :eqref :eqref) (list :eqref) (list :i32)
+           (lambda ()
+             (list (ins :local.get 1) (ins :call (native-index :fill-pointer))
+                   (ins :ref.cast :i31) (ins :i31.get_s) (ins :local.tee 2)
+                   (ins :local.get 1) (ins :call (native-index :capacity))
+                   (ins :ref.cast :i31) (ins :i31.get_s) (ins :i32.ge_s)
+                   (ins :if 1 nil
+                        (list (ins :local.get 1)
+                              (ins :local.get 2) (ins :i32.const 2) (ins :i32.mul)
+                              (ins :i32.const 16) (ins :i32.add) (ins :ref.i31)
+                              (ins :call (native-index :grow-vector)) (ins :drop))
+                        nil)
+                   (ins :local.get 1) (ins :local.get 2) (ins :ref.i31) (ins :local.get 0)
+                   (ins :call (native-index :aset)) (ins :drop)
+                   (ins :local.get 1) (ins :local.get 2) (ins :i32.const 1) (ins :i32.add)
+                   (ins :ref.i31) (ins :call (native-index :set-fill-pointer)) (ins :drop)
+                   (ins :local.get 2) (ins :ref.i31)))))
     (t (error "internal: unknown native ~s" key))))
 
 (defun core-symbol (name)

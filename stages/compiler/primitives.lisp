@@ -252,6 +252,7 @@
   (defnative "%SVSET" 3 3 (call-native :aset))
   (defnative "%CHARSET" 3 3 (call-native :aset))
   (defnative "FILL-POINTER" 1 1 (call-native :fill-pointer))
+  (defnative "VECTOR-PUSH-EXTEND" 2 2 (call-native :vector-push-extend))
   (defnative "%SET-FILL-POINTER" 2 2 (call-native :set-fill-pointer))
   (defnative "%VECTOR-CAPACITY" 1 1 (call-native :capacity))
   (defnative "%GROW-VECTOR" 2 2 (call-native :grow-vector))
