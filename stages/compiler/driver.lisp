@@ -206,6 +206,7 @@ whatever the package of the symbol (expansions use the compiler's package)."
   (setq *walk-queue* nil)
   (dolist (s (list (core-symbol "%NATIVE-ERROR") (core-symbol "%CHECK-KEYS")
                    (canonical-fname (compile-form-export-symbol))
+                   (canonical-fname (intern "%COMPILE-ALL-EXPORT" "WASMBOOT-COMPILER"))
                    (and (runtime-symbol "%REPORT-UNHANDLED-ERROR") (core-symbol "%SAFE-REPORT"))
                    (runtime-symbol "%REPORT-UNHANDLED-ERROR")
                    (runtime-symbol "%SHUTDOWN")))
@@ -594,7 +595,19 @@ index or -1, hash, 1 if it evaluates to itself)."
                     (list :call (native-index :bytes-to-memory)) (list :drop)
                     (list :i32.const 0) (list :local.get len)
                     (list :call (func-index *m* :load-bytes))))
-        (add-export *m* "compile_form" :func idx)))))
+        (add-export *m* "compile_form" :func idx))))
+  (let* ((sym (canonical-fname (intern "%COMPILE-ALL-EXPORT" "WASMBOOT-COMPILER")))
+         (fn (gethash sym *global-fns*)))
+    (when (and fn (gethash sym *reachable*))
+      (let ((idx (add-func *m* nil "compile_all" (list :externref) (list :i32))))
+        (setf (wfunc-body (func-at *m* idx))
+              (list (list :ref.null :none) (list :i32.const 1)
+                    (list :local.get 0) (list :call (native-index :extern-to-string))
+                    (list :ref.null :none) (list :ref.null :none) (list :ref.null :none)
+                    (list :ref.null :none)
+                    (list :call (fn-wasm-index fn))
+                    (list :ref.cast :i31) (list :i31.get_s)))
+        (add-export *m* "compile_all" :func idx)))))
 
 ;;; Entry point.
 
