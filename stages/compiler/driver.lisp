@@ -12,6 +12,7 @@
 (defstruct item kind sym fn ast result library-p)   ; kind :defun or :form
 
 (defvar *results* nil)
+(defvar *percent-names* nil "EQUAL table: name -> the one symbol for %-names.")
 (defvar *items* nil)
 
 (defun init-compiler-state ()
@@ -34,8 +35,6 @@
           (concatenate 'string (symbol-name (car form)) " " (symbol-name (cadr form)))
           (symbol-name (car form)))
       ""))
-
-(defvar *percent-names* nil "EQUAL table: name -> the one symbol for %-names.")
 
 (defun canonical-fname (sym)
   "Function names of the runtime packages that are CL names name the CL function;
@@ -620,10 +619,6 @@ index or -1, hash, 1 if it evaluates to itself)."
           (setq files (append files (list (concatenate 'string *stages-directory*
                                                        "runtime-lib/" l)))))))
     files))
-
-(defun probe-file-safely (path)
-  (handler-case (with-open-file (s path :direction :input) (declare (ignore s)) t)
-    (error () nil)))
 
 (defun read-lines (path)
   (let ((lines nil))
