@@ -38,7 +38,8 @@ def _bootstrap(which: str):
 def _auto(project: str):
     def group(opt) -> list[Row]:
         import watch_latency
-        return watch_latency.rows(project, max(2, opt.runs * 2))
+        edits = max(2, opt.runs if project == "embedded" else opt.runs * 2)
+        return watch_latency.rows(project, edits)
     return group
 
 

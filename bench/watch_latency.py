@@ -79,9 +79,10 @@ class NoReport(Exception):
 
 
 def measure(project: str, edits: int, style: str = "in-place", debounce: float = 0.2,
-            first_timeout: float = 900) -> dict[str, list[float]]:
+            first_timeout: float = 900, save_timeout: float = 120) -> dict[str, list[float]]:
     """Seconds per save: {"to_report", "to_block", "cycle"}; raises NoReport when the
-    first cycle does not produce the report (e.g. the compiler's chain fails)."""
+    first cycle does not produce the report (e.g. the compiler's chain fails) or a
+    save is not followed by its report and cycle block within SAVE_TIMEOUT seconds."""
     with tempfile.TemporaryDirectory(prefix="watch-latency-") as tmp:
         cwd, args, source, report, line = PROJECTS[project](Path(tmp) / "proj")
         auto = AutoProcess(cwd, "--debounce", str(debounce), *args)
@@ -101,13 +102,13 @@ def measure(project: str, edits: int, style: str = "in-place", debounce: float =
                 SAVE_STYLES[style](source, text)
                 while stamp(report) == before:
                     time.sleep(0.002)
-                    if time.perf_counter() - t0 > 120:
-                        raise SystemExit(f"no report after 120 s\n{auto.out()}\n{auto.err()}")
+                    if time.perf_counter() - t0 > save_timeout:
+                        raise NoReport(f"no report {save_timeout:.0f} s after save {i}")
                 t1 = time.perf_counter()
                 while len(auto.blocks()) <= n:   # polled finely: this is the measurement
                     time.sleep(0.002)
-                    if time.perf_counter() - t0 > 120:
-                        raise SystemExit(f"no cycle block after 120 s\n{auto.out()}\n{auto.err()}")
+                    if time.perf_counter() - t0 > save_timeout:
+                        raise NoReport(f"no cycle block {save_timeout:.0f} s after save {i}")
                 blocks = auto.blocks()
                 t2 = time.perf_counter()
                 to_report.append(t1 - t0)
@@ -132,7 +133,8 @@ def rows(project: str, edits: int) -> list:
     name = {"rules": "fixture (WAT)", "embedded": "embedded compiler", "small": "tests/auto"}
     key, label = f"auto.{project}.save_to_report", f"one module saved -> report, doit auto [{name[project]}]"
     try:
-        r = measure(project, edits)
+        # The embedded compiler's stage 2 recompiles a module in Wasm: minutes, not ms.
+        r = measure(project, edits, save_timeout=1800 if project == "embedded" else 120)
     except NoReport as exc:
         return [na(key, label, "s", str(exc))]
     return [Row(key, label, "s", r["to_report"], note="debounce 0.2 s included")]
