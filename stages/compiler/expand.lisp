@@ -654,8 +654,7 @@ incf, push ... expand a place that is a call of a user's macro. The compiler bin
           (bind (cadr ll) whole-var)
           (setq ll (cddr ll)))
         (when macro-p
-          (let ((env-tail (member "&ENVIRONMENT" (if (listp ll) ll '())
-                                  :test (lambda (n x) (named-p x n)))))
+          (let ((env-tail (lambda-list-tail ll "&ENVIRONMENT")))
             (when env-tail
               (bind (cadr env-tail) nil)
               (setq ll (remove-environment ll))))
@@ -663,6 +662,14 @@ incf, push ... expand a place that is a call of a user's macro. The compiler bin
           (bind list-var (list 'cdr whole-var)))
         (dbind-walk ll list-var whole-var #'bind)))
     (nreverse bindings)))
+
+(defun lambda-list-tail (ll keyword-name)
+  "The tail of LL starting at the lambda list keyword named KEYWORD-NAME, or nil.
+LL may be dotted, as in ((a b) . rest), so member cannot be used."
+  (loop
+    (cond ((atom ll) (return nil))
+          ((named-p (car ll) keyword-name) (return ll))
+          (t (setq ll (cdr ll))))))
 
 (defun remove-environment (ll)
   "LL without its &environment parameter."

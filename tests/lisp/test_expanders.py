@@ -37,3 +37,11 @@ def test_expansions_are_deterministic():
     outputs = [run_sbcl_script(LISP_DIR / "print-expansions.lisp").stdout for _ in range(2)]
     assert outputs[0] == outputs[1]
     assert "#:" in outputs[0] and "(BLOCK NIL" in outputs[0]
+
+
+def test_macro_lambda_lists_agree_with_sbcl():
+    """defmacro lambda lists (dotted ones included) bind as SBCL's defmacro does."""
+    proc = run_sbcl_script(LISP_DIR / "macro-lambda-lists.lisp")
+    failures, (passed, failed) = failures_and_summary(proc)
+    assert failed == 0 and not failures, "\n".join(failures) + proc.stderr
+    assert passed >= 8
