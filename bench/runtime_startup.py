@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import shutil
 import statistics
 import sys
 import tempfile
@@ -211,13 +212,20 @@ def rows(stage_path: Path | None, runs: int, label: str = "") -> list:
 
 
 def main() -> None:
+    tmp = Path(tempfile.mkdtemp(prefix="wasmboot-bench-"))
+    try:
+        _main(tmp)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _main(tmp: Path) -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--stage", default=str(ROOT / "build" / "stage1.wasm"))
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--functions", type=int, default=3000)
     args = ap.parse_args()
 
-    tmp = Path(tempfile.mkdtemp(prefix="wasmboot-bench-"))
     stage_path = Path(args.stage)
     generated = not stage_path.exists()
     if generated:
