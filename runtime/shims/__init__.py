@@ -26,6 +26,7 @@ SIGNATURES: dict[tuple[str, str], tuple[tuple[str, ...], tuple[str, ...]]] = {
     ("clysm:fs", "open"): ((EXT, EXT, EXT, EXT), (I32,)),
     ("clysm:fs", "close"): ((I32,), ()),
     ("clysm:fs", "read-all"): ((I32,), (EXT,)),
+    ("clysm:fs", "read-bytes"): ((I32,), (EXT,)),
     ("clysm:fs", "write-all"): ((I32, EXT), ()),
     ("clysm:mem", "length"): ((EXT,), (I32,)),
     ("clysm:mem", "store"): ((EXT, I32), (I32,)),

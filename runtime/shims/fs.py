@@ -1,4 +1,4 @@
-"""clysm:fs - opening, closing and whole-file transfer, through the sandbox."""
+"""clysm:fs - opening, closing and whole-file transfer (text or octets), through the sandbox."""
 from __future__ import annotations
 
 from ..fd_table import INPUT, OUTPUT
@@ -67,6 +67,23 @@ def shims(st: HostState) -> dict:
             st.error = os_error(f"fd {fd}", e)
         return None
 
+    def read_bytes(fd):
+        # Octets travel as a host string of code points 0-255 (one per octet, latin-1),
+        # so modules reuse their string conversion; only the undecoded bytes are read.
+        st.error = None
+        r = readers.get(fd)
+        if r is None:
+            st.error = st.bad_fd(fd, INPUT)
+            return None
+        raw = getattr(r, "buffer", None)
+        if raw is None:  # input that already failed to decode
+            return read_all(fd)
+        try:
+            return raw.read().decode("latin-1")
+        except OSError as e:
+            st.error = os_error(f"fd {fd}", e)
+        return None
+
     def write_all(fd, contents):
         st.error = None
         w = writers.get(fd)
@@ -93,5 +110,6 @@ def shims(st: HostState) -> dict:
         "open": (open_, False),
         "close": (close, False),
         "read-all": (read_all, False),
+        "read-bytes": (read_bytes, False),
         "write-all": (write_all, False),
     }
