@@ -49,6 +49,7 @@
                    (list :externref :externref :externref :externref) (list :i32))
   (add-import-func m :close "clysm:fs" "close" (list :i32) nil)
   (add-import-func m :read-all "clysm:fs" "read-all" (list :i32) (list :externref))
+  (add-import-func m :read-bytes "clysm:fs" "read-bytes" (list :i32) (list :externref))
   (add-import-func m :write-all "clysm:fs" "write-all" (list :i32 :externref) nil)
   (add-import-func m :mem-length "clysm:mem" "length" (list :externref) (list :i32))
   (add-import-func m :mem-store "clysm:mem" "store" (list :externref :i32) (list :i32))

@@ -451,6 +451,7 @@
                                 (list (list :local.get tmp) (list :struct.new :char)))))))))
   (defnative "%HOST-READ-LINE" 1 1 (host-read-native :read-line t))
   (defnative "%HOST-READ-ALL" 1 1 (host-read-native :read-all nil))
+  (defnative "%HOST-READ-BYTES" 1 1 (host-read-native :read-bytes nil))
   (defnative "%HOST-OPEN" 4 4
     (lambda (args)
       (dolist (a args) (cg a nil) (emit (list :call (native-index :string-to-extern))))

@@ -2,7 +2,7 @@
 ;;;; host one buffer at a time, flushed when full, by finish-output/force-output, by
 ;;;; close, before stdin is read and by %shutdown), string output and input streams,
 ;;;; the standard streams, open/close, and the character and byte I/O functions:
-;;;; read-char peek-char unread-char read-line read-sequence write-char write-string
+;;;; read-char peek-char unread-char read-line read-sequence read-byte write-char write-string
 ;;;; write-line write-byte write-sequence terpri fresh-line finish-output
 ;;;; force-output clear-output make-string-output-stream get-output-stream-string
 ;;;; make-string-input-stream file-length streamp open-stream-p, and %shutdown.
@@ -23,7 +23,8 @@
   (column 0)              ; output: column of the next character
   (pushback nil)          ; fd input read char by char (stdin): an unread character
   (open t)
-  (pathname nil))
+  (pathname nil)
+  (binary nil))           ; fd input opened with element-type (unsigned-byte 8): octets
 
 (defun make-fd-output-stream (fd &optional pathname)
   (%make-stream :kind :fd-output :fd fd :buffer (make-string +buffer-size+)
@@ -249,7 +250,10 @@ it stops the printing by a throw."
 (defun load-fd-input (stream)
   "Give an fd input stream its contents (files are read whole on first use)."
   (when (and (null (stream-input stream)) (/= (stream-fd stream) 0))
-    (let ((text (%host-read-all (stream-fd stream))))
+    ;; a binary stream's INPUT holds one character per octet (codes 0-255)
+    (let ((text (if (stream-binary stream)
+                    (%host-read-bytes (stream-fd stream))
+                    (%host-read-all (stream-fd stream)))))
       (when (integerp text) (stream-host-error stream text))
       (setf (stream-input stream) text)
       (setf (stream-index stream) 0)
@@ -347,15 +351,22 @@ it stops the printing by a throw."
           (values (subseq (stream-input stream) start (or newline end)) (null newline))))))
 
 (defun read-sequence (sequence stream &key (start 0) end)
-  (let ((end (or end (length sequence))) (i start))
+  (let ((end (or end (length sequence))) (i start) (binary (stream-binary stream)))
     (loop while (< i end)
           do (let ((c (next-char stream)))
                (unless c (return))
+               (when binary (setq c (char-code c)))
                (if (listp sequence)
                    (rplaca (nthcdr i sequence) c)
                    (setf (aref sequence i) c))
                (setq i (+ i 1))))
     i))
+
+(defun read-byte (stream &optional (eof-error-p t) eof-value)
+  (let ((c (next-char stream)))
+    (if c
+        (char-code c)
+        (eof-result stream eof-error-p eof-value))))
 
 (defun listen (&optional stream)
   (let ((stream (input-stream stream)))
@@ -368,7 +379,7 @@ it stops the printing by a throw."
                            (if-exists nil if-exists-p)
                            (if-does-not-exist nil if-does-not-exist-p)
                            external-format)
-  (declare (ignore element-type external-format))
+  (declare (ignore external-format))
   (let* ((path (if (stringp filename) filename (string filename)))
          (output (eq direction :output))
          (if-exists (if if-exists-p if-exists :error))
@@ -392,7 +403,9 @@ it stops the printing by a throw."
                                                                        (- fd)))))
         (if output
             (make-fd-output-stream fd path)
-            (make-fd-input-stream fd path)))))
+            (let ((stream (make-fd-input-stream fd path)))
+              (setf (stream-binary stream) (not (member element-type '(character base-char))))
+              stream)))))
 
 (defun close (stream &key abort)
   (declare (ignore abort))

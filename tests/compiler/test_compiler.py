@@ -76,3 +76,31 @@ def test_output_is_deterministic(tmp_path):
     assert compile_with_sbcl([src], a)[0] == 0
     assert compile_with_sbcl([src], b)[0] == 0
     assert a.read_bytes() == b.read_bytes()
+
+
+BINARY_INPUT = """
+(with-open-file (s "blob.bin" :direction :input :element-type '(unsigned-byte 8))
+  (let ((v (make-array (file-length s) :element-type '(unsigned-byte 8))))
+    (format t "~d ~a~%" (read-sequence v s) (coerce v 'list))))
+(with-open-file (s "blob.bin" :direction :input :element-type '(unsigned-byte 8))
+  (format t "~a ~a " (read-byte s) (read-byte s))
+  (dotimes (i 3) (read-byte s))
+  (format t "~a~%" (read-byte s nil :end)))
+(with-open-file (s "text.txt" :direction :input)
+  (format t "~a~%" (read-line s)))
+"""
+
+
+def test_binary_input_reads_octets(tmp_path, monkeypatch):
+    """A file opened with element-type (unsigned-byte 8) gives its octets (invalid
+    UTF-8 included); character input still decodes UTF-8."""
+    monkeypatch.chdir(tmp_path)  # the runtime's sandbox and SBCL both read from here
+    (tmp_path / "blob.bin").write_bytes(b"\x01\xff\xc3\xa9\x00")
+    (tmp_path / "text.txt").write_bytes("h\u00e9llo\n".encode())
+    src = tmp_path / "binary.lisp"
+    src.write_text(BINARY_INPUT)
+    code, log = compile_with_sbcl([src], tmp_path / "binary.wasm")
+    assert code == 0, log
+    rc, stdout, stderr = run(tmp_path / "binary.wasm")
+    assert rc == 0, stderr
+    assert stdout == sbcl_output(src) == "5 (1 255 195 169 0)\n1 255 END\nh\u00e9llo\n"

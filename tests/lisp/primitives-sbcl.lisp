@@ -205,6 +205,14 @@ code signals library conditions for its own errors).")
             (loop for c = (read-char s nil nil) while c do (write-char c out))))
         9)))
 
+(defprimitive %host-read-bytes (fd)
+  (let ((s (fd-stream fd)))
+    (if s
+        (with-host-errors
+          (with-output-to-string (out)
+            (loop for b = (read-byte s nil nil) while b do (write-char (code-char b) out))))
+        9)))
+
 (defprimitive %host-open (path direction if-exists if-does-not-exist)
   (handler-case
       (let ((stream
