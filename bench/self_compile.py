@@ -2,6 +2,7 @@
 
     python bench/self_compile.py [--runs 3]
     python bench/self_compile.py --profile stage0|stage1 [--top 25]   where the time goes
+    python bench/self_compile.py --perf [--source FILE] [--top 25]    stage 1's Wasm functions
 
   SBCL     `sbcl --script tests/compiler/sbcl_driver.lisp` loads stages/compiler/ and runs
            compile-files on the compiler's modules (one module out): SBCL start-up and
@@ -110,15 +111,19 @@ def stage1_once(stage1: Path, tmp: Path) -> float:
     return time.perf_counter() - t
 
 
-def stage1_driver(tmp: Path) -> Path:
+def stage1_driver(tmp: Path, source: Path | None = None) -> Path:
     """The compiler's modules plus a last form calling compile-files on them (paths
     relative to a project copy), compiled by SBCL: a module whose _start compiles the
-    compiler's own source into build/self.wasm."""
+    compiler's own source (or the file SOURCE) into build/self.wasm."""
     if shutil.which("sbcl") is None:
         raise Unavailable("sbcl is not installed (it builds the driver module)")
     from compiler_driver import compile_with_sbcl
     main = tmp / "self-main.lisp"
     files = " ".join(f'"stages/compiler/{m}"' for m in compiler_modules())
+    if source is not None:   # copied into the project copy the sandbox can read
+        shutil.copy(source, _project(tmp) / "stages" / "bench-source.lisp")
+        files = '"stages/bench-source.lisp"'
+
     main.write_text('(in-package "WASMBOOT-COMPILER")\n'
                     f'(format t "~d~%" (compile-files (list {files}) "build/self.wasm"))\n')
     out = tmp / "stage1-driver.wasm"
@@ -261,6 +266,51 @@ def profile(way: str, top: int) -> None:
         pstats.Stats(prof).sort_stats("tottime").print_stats(top)
 
 
+def perf_profile(top: int, source: Path | None) -> None:
+    """Where stage 1's time goes inside Wasm: one run of the _start driver (compiling
+    SOURCE, or the compiler's own source) under `perf record`, wasmtime writing a perf
+    map of the compiled functions; prints the functions with the most samples."""
+    import signal
+    import subprocess
+    import wasmtime
+    from runtime import engine
+    if shutil.which("perf") is None:
+        raise SystemExit("error: perf is not installed")
+    real_config = wasmtime.Config
+
+    def config_with_perfmap():
+        cfg = real_config()
+        cfg.profiler = "perfmap"
+        return cfg
+    engine.wasmtime.Config = config_with_perfmap
+    engine.get_engine.cache_clear()
+    with tempfile.TemporaryDirectory(prefix="wasmboot-bench-") as tmp:
+        tmp = Path(tmp)
+        driver = stage1_driver(tmp, source)
+        data = tmp / "perf.data"
+        rec = subprocess.Popen(["perf", "record", "-F", "499", "-o", str(data), "-p",
+                                str(os.getpid())], stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL)
+        time.sleep(0.5)
+        try:
+            t = time.perf_counter()
+            stage1_start_once(driver, tmp)
+            print(f"stage 1: {time.perf_counter() - t:.1f} s under perf")
+        finally:
+            rec.send_signal(signal.SIGINT)
+            rec.wait()
+        for sort, limit in (("dso", "1"), ("symbol", "0.3")):
+            # by shared object first: the JIT-compiled Lisp code (perf map) against
+            # wasmtime's own code (the GC, compiling the module) and libc
+            report = subprocess.run(["perf", "report", "-i", str(data), "--stdio", "--sort",
+                                     sort, "--percent-limit", limit],
+                                    capture_output=True, text=True).stdout
+            lines = [" ".join(ln.split()[:3])[:150] for ln in report.splitlines()
+                     if ln.strip() and not ln.startswith("#")]
+            print(f"-- by {sort}")
+            print("\n".join(lines[:top]))
+
+
 def _in_stage0_thread(fn) -> None:
     """Run FN on a thread like the one stage 0 runs Lisp on (its large stack), marked as
     that thread, so stage 0 runs the work here, where the profiler sees it."""
@@ -293,7 +343,14 @@ def main() -> None:
     ap.add_argument("--profile", choices=("stage0", "stage1"),
                     help="profile one way with cProfile instead of timing all")
     ap.add_argument("--top", type=int, default=25, help="functions shown by --profile")
+    ap.add_argument("--perf", action="store_true",
+                    help="profile stage 1's Wasm code with perf (a perf map from wasmtime)")
+    ap.add_argument("--source", type=Path,
+                    help="with --perf: compile this file instead of the compiler's source")
     args = ap.parse_args()
+    if args.perf:
+        perf_profile(args.top, args.source)
+        return
     if args.profile:
         profile(args.profile, args.top)
         return

@@ -27,7 +27,13 @@
   (env-local nil)             ; local holding the env array
   (temps nil))                ; free temporaries: alist valtype -> list of indices
 
-(defun emit (ins) (push ins *code*))
+(defun emit (ins)
+  ;; a new cons starts with hash 0 (see layout.lisp): every (struct.new cons) gets it
+  ;; here, unless the code (native code emitted inline) already pushed it
+  (when (and (eq (first ins) :struct.new) (eq (second ins) :cons)
+             (not (equal (first *code*) (list :i32.const 0))))
+    (push (list :i32.const 0) *code*))
+  (push ins *code*))
 
 (defun sub-code (thunk)
   (let ((*code* nil))

@@ -22,7 +22,9 @@
   (add-type m :bytes (list :array t :i8))
   (add-type m :boxint (list :struct (list nil :i64)))
   (add-type m :char (list :struct (list nil :i32)))
-  (add-type m :cons (list :struct (list t :eqref) (list t :eqref)))
+  ;; car, cdr, and the identity hash %eq-hash gives it on first use (0 until then),
+  ;; so eq tables keyed by conses spread over buckets
+  (add-type m :cons (list :struct (list t :eqref) (list t :eqref) (list t :i32)))
   (add-type m :symbol (list :struct (list nil :eqref) (list t :eqref) (list t :eqref)
                             (list t :eqref) (list t :eqref) (list t :eqref) (list nil :i32)))
   (add-type m :fn (list :func (fn-params) (list :eqref)))

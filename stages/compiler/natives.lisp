@@ -200,7 +200,7 @@
     (:arg-count-error
      (list (list :eqref :eqref) (list) nil
            (lambda ()
-             (append (list (ins :local.get 0) (ins :local.get 1) (ins :struct.new :cons))
+             (append (list (ins :local.get 0) (ins :local.get 1) (ins :i32.const 0) (ins :struct.new :cons))
                      (error-call +err-arg-count+)))))
     (:make-rest
      ;; (nargs start a0 a1 a2 a3 more) -> list of arguments start..nargs-1
@@ -224,7 +224,7 @@
                                                               (ins :i32.eq)
                                                               (ins :if 6 :eqref (list (ins :local.get 4))
                                                                    (list (ins :local.get 5)))))))))
-                             (ins :local.get 7) (ins :struct.new :cons) (ins :local.set 7)
+                             (ins :local.get 7) (ins :i32.const 0) (ins :struct.new :cons) (ins :local.set 7)
                              (ins :local.get 8) (ins :i32.const 1) (ins :i32.sub) (ins :local.set 8)
                              (ins :br 2)))
                    (ins :local.get 7)))))
@@ -279,14 +279,14 @@
            (lambda ()
              (list (ins :global.get (global-index *m* :mv-count)) (ins :i32.eqz)
                    (ins :if 1 nil (list (ins :local.get 1) (ins :return)) nil)
-                   (ins :local.get 0) (ins :local.get 1) (ins :struct.new :cons) (ins :local.set 1)
+                   (ins :local.get 0) (ins :local.get 1) (ins :i32.const 0) (ins :struct.new :cons) (ins :local.set 1)
                    (ins :i32.const 1) (ins :local.set 2)
                    (ins :block 2 nil
                         (ins :loop 3 nil
                              (ins :local.get 2) (ins :global.get (global-index *m* :mv-count))
                              (ins :i32.ge_s) (ins :br_if 2)
                              (ins :global.get (global-index *m* :mv-buf)) (ins :local.get 2)
-                             (ins :array.get :eqarray) (ins :local.get 1) (ins :struct.new :cons)
+                             (ins :array.get :eqarray) (ins :local.get 1) (ins :i32.const 0) (ins :struct.new :cons)
                              (ins :local.set 1)
                              (ins :local.get 2) (ins :i32.const 1) (ins :i32.add) (ins :local.set 2)
                              (ins :br 3)))
@@ -663,7 +663,7 @@
               (list (ins :local.get 0) (ins :local.get 1) (ins :call (native-index :struct-typep))
                     (ins :if 1 nil (list (ins :local.get 0) (ins :ref.cast :instance)
                                          (ins :struct.get :instance 1) (ins :return)) nil)
-                    (ins :local.get 0) (ins :local.get 1) (ins :struct.new :cons))
+                    (ins :local.get 0) (ins :local.get 1) (ins :i32.const 0) (ins :struct.new :cons))
               (error-call +err-struct+)))))
     (:struct-name
      (list (list :eqref) (list :eqref) nil
@@ -713,6 +713,18 @@
                    (ins :local.get 0) (ins :ref.test :instance)
                    (ins :if 5 nil (list (ins :local.get 0) (ins :ref.cast :instance)
                                         (ins :struct.get :instance 2) (ins :ref.i31)
+                                        (ins :return)) nil)
+                   ;; a cons gets its hash on first use (0: none yet)
+                   (ins :local.get 0) (ins :ref.test :cons)
+                   (ins :if 6 nil (list (ins :local.get 0) (ins :ref.cast :cons)
+                                        (ins :struct.get :cons 2) (ins :i32.eqz)
+                                        (ins :if 7 nil
+                                             (list (ins :local.get 0) (ins :ref.cast :cons)
+                                                   (ins :call (native-index :next-hash))
+                                                   (ins :struct.set :cons 2))
+                                             nil)
+                                        (ins :local.get 0) (ins :ref.cast :cons)
+                                        (ins :struct.get :cons 2) (ins :ref.i31)
                                         (ins :return)) nil)
                    (ins :i32.const 0) (ins :ref.i31)))))
     (:ensure-memory
