@@ -11,9 +11,9 @@ import argparse
 import sys
 
 from ..exit_codes import ExitCode
-from . import inspect, run
+from . import compile, inspect, run
 
-COMMANDS = [run, inspect]  # add new subcommand modules here
+COMMANDS = [run, inspect, compile]  # add new subcommand modules here
 
 
 def build_parser() -> argparse.ArgumentParser:
