@@ -58,7 +58,10 @@
 ;;; Hashing
 
 (defun mix-hash (h x)
-  (logand (+ (* h 31) x) #x3fffffff))
+  ;; h and x are below 2^30; keeping h to 23 bits before the multiply and combining
+  ;; with logxor keeps every step a fixnum (31-bit), so hashing allocates no boxed
+  ;; integers in compiled code
+  (logxor (* (logand h #x7fffff) 31) x))
 
 (defun string-hash (s fold)
   (let ((h (length s)))
