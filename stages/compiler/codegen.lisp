@@ -67,7 +67,7 @@
 
 (defun string-code (s)
   (list (list :global.get (global-index *m* :strtab))
-        (list :i32.const (- (string-index s) 1))
+        (list :i32.const (- (string-index s) 1) :str)
         (list :array.get :eqarray)))
 
 (defun package-global (name)
@@ -77,7 +77,9 @@
         (string-index name)
         (push name *package-list*)
         (setf (gethash name *package-globals*)
-              (add-global *m* nil (list :ref-null :package) t (list (list :ref.null :none)))))))
+              (note-global (add-global *m* nil (list :ref-null :package) t
+                                       (list (list :ref.null :none)))
+                           (list :package name))))))
 
 (defun symbol-key (sym)
   (let ((home (symbol-home-name sym)))
@@ -90,6 +92,16 @@
     (dotimes (i (length s))
       (setq h (logand (+ (* h 31) (char-code (char s i))) 1073741823)))
     h))
+
+;;; Symbol and string indices are tagged (:i32.const k :sym / :str), and every global a
+;;; unit adds is described in *global-notes*, so that the link (link.lisp) can renumber
+;;; them into the tables and globals of the whole module.
+
+(defvar *global-notes* nil "EQL table: unit global index -> what the global holds.")
+
+(defun note-global (g what)
+  (setf (gethash g *global-notes*) what)
+  g)
 
 (defun symbol-index (sym)
   "Index of SYM in the symbol table (added on first use): one entry per package and
@@ -111,7 +123,7 @@ name, one per uninterned symbol."
   (cond ((null sym) (list (list :global.get (global-index *m* :nil))))
         ((eq sym t) (list (list :global.get (global-index *m* :t))))
         (t (list (list :global.get (global-index *m* :symtab))
-                 (list :i32.const (symbol-index sym))
+                 (list :i32.const (symbol-index sym) :sym)
                  (list :array.get :eqarray)))))
 
 (defun emit-symbol (sym)
@@ -152,9 +164,10 @@ name, one per uninterned symbol."
         ((characterp x) (emit (list :i32.const (char-code x))) (emit (list :struct.new :char)))
         ((stringp x) (dolist (i (string-code x)) (emit i)))
         (t (let ((g (add-global *m* nil :eqref t (list (list :ref.null :none)))))
-             ;; check now that the constant can be built
-             (constant-code x)
-             (push (cons g x) *constant-list*)
+             ;; the code that builds it, run by _start after the tables are made
+             (note-global g (list :constant (sub-code (lambda ()
+                                                        (dolist (i (constant-code x))
+                                                          (emit i))))))
              (emit (list :global.get g))))))
 
 (defun emit-nil () (emit (list :global.get (global-index *m* :nil))))
@@ -411,9 +424,34 @@ without making t or nil first."
     (dotimes (i n) (setq l (cons :eqref l)))
     l))
 
+(defvar *defun-keys* nil
+  "EQ table: fn of a defun -> its symbol's key (\"HOME::NAME\"), for every unit so far.")
+(defvar *unit-fns* nil "EQ table: the defun fns of the unit being generated.")
+
+(defun extern-fn-p (fn)
+  "True for a defun of another unit: it is called through a placeholder the link binds."
+  (and *unit-fns* (gethash fn *defun-keys*) (not (gethash fn *unit-fns*))))
+
+(defun extern-index (fn)
+  ;; placeholders for the uniform and the fast entry of another unit's defun
+  (let* ((key (gethash fn *defun-keys*))
+         (uniform (or (func-index *m* (list :extern key))
+                      (add-func *m* (list :extern key) (fn-name fn) (fn-params) (list :eqref)))))
+    (setf (wfunc-link (func-at *m* uniform)) (list :extern key :uniform))
+    (setf (fn-index fn) uniform)
+    (when (fast-fn-p fn)
+      (let* ((n (length (fn-required fn)))
+             (fast (or (func-index *m* (list :extern-fast key))
+                       (add-func *m* (list :extern-fast key) (concatenate 'string (fn-name fn) "*")
+                                 (fast-params n) (list :eqref)))))
+        (setf (wfunc-link (func-at *m* fast)) (list :extern key :fast))
+        (setf (fn-fast-index fn) fast)))
+    uniform))
+
 (defun fn-wasm-index (fn)
   "Index of FN's uniform entry (made, with the fast entry, on first use)."
   (or (fn-index fn)
+      (and (extern-fn-p fn) (extern-index fn))
       (progn
         (setf (fn-index fn)
               (add-func *m* nil (fn-name fn) (fn-params) (list :eqref)))
@@ -462,11 +500,12 @@ without making t or nil first."
   ;; a global holding the closure of a global function (no environment)
   (let ((key (list :closure-of (fn-wasm-index fn))))
     (or (global-index *m* key)
-        (add-global *m* key (list :ref :closure) nil
-                    (list (list :ref.func (fn-wasm-index fn))
-                          (list :ref.null :none)
-                          (list :ref.null :none)
-                          (list :struct.new :closure))))))
+        (note-global (add-global *m* key (list :ref :closure) nil
+                                 (list (list :ref.func (fn-wasm-index fn))
+                                       (list :ref.null :none)
+                                       (list :ref.null :none)
+                                       (list :struct.new :closure)))
+                     (list :closure)))))
 
 (defun cg-defun-form (sym fn)
   (emit-symbol-ref sym)

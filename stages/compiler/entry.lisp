@@ -4,10 +4,10 @@
 ;;;;   bytes (nil = null on failure; the reasons are printed);
 ;;;; - compile_all: %compile-all-export gets the request of docs/build.md (TAB-separated
 ;;;;   lines: context / compile / link) and returns 0, 1 or 2.
-;;;; Artifacts are the compiler's textual format: the module's source text. A compile
-;;;; record runs the front end (reading, macroexpansion, conversion) on the module after
-;;;; its context modules, for its per-form results; the link compiles the artifacts
-;;;; together into the module (the whole-program step: tree shaking needs every module).
+;;;; An artifact is a module's unit (artifact.lisp): its functions, compiled on their
+;;;; own after the front end has read the context modules. The link joins the units,
+;;;; keeping what the program reaches (link.lisp); it compiles nothing itself, except the
+;;;; library's units when the request names no library module.
 (in-package "WASMBOOT-COMPILER")
 
 (defun %compile-form-export (text)
@@ -36,33 +36,51 @@
               (or (result-reason res) "")))))
 
 (defun compile-record (contexts name source artifact results-path)
-  "Front end on SOURCE after CONTEXTS; writes ARTIFACT and RESULTS-PATH; 0 or 1."
+  "Compile the module SOURCE on its own: the front end reads the library and CONTEXTS
+first (for their macros, packages and definitions), then SOURCE is compiled into its
+unit, written to ARTIFACT, with its per-form results at RESULTS-PATH. 0 or 1."
   (declare (ignore name))
   (init-compiler-state)
-  (when *include-library*
-    (dolist (f (library-files)) (process-file f t)))
-  (dolist (c contexts) (process-file c t))
-  (let ((n (length *results*))
-        (text (read-source-text source)))
-    (process-file source nil text)
-    (let ((results (nthcdr n (reverse *results*))))
-      (write-text-file artifact text)
-      (write-results results-path results)
-      (dolist (res results)
-        (when (eq (result-status res) :failed)
-          (format t "~a:~d:~d: ~a~%" (result-file res) (result-line res)
-                  (result-column res) (result-reason res))))
-      (if (some (lambda (res) (eq (result-status res) :failed)) results) 1 0))))
+  (let ((library (library-files))
+        (library-p (library-file-p source)))
+    ;; a library module sees the library files before it; any other module all of them
+    (let ((*context-only* t))
+      (when *include-library*
+        (dolist (f (if library-p (ldiff-strings library source) library))
+          (process-file f t)))
+      (dolist (c contexts)
+        (unless (member c library :test #'string=) (process-file c nil))))
+    (let ((n (length *results*))
+          (unit (compile-unit source library-p)))
+      (let ((results (nthcdr n (reverse *results*))))
+        (write-artifact unit artifact)
+        (write-results results-path results)
+        (dolist (res results)
+          (when (eq (result-status res) :failed)
+            (format t "~a:~d:~d: ~a~%" (result-file res) (result-line res)
+                    (result-column res) (result-reason res))))
+        (if (some (lambda (res) (eq (result-status res) :failed)) results) 1 0)))))
+
+(defun ldiff-strings (list item)
+  "The elements of LIST before ITEM."
+  (let ((out nil))
+    (dolist (x list)
+      (when (string= x item) (return nil))
+      (push x out))
+    (nreverse out)))
 
 (defun link-record (output artifacts)
-  "Compile the artifacts (source texts) together into the module OUTPUT; 0 or 1."
-  (multiple-value-bind (bytes results failed)
-      (compile-sources (mapcar (lambda (a) (cons a (read-source-text a))) artifacts))
-    (declare (ignore results))
+  "Link the units of ARTIFACTS (in order) into the module OUTPUT, with the library's
+units first when no artifact is a library module. 0."
+  (let* ((units (mapcar #'read-artifact artifacts))
+         (library (if (some #'unit-library-p units)
+                      nil
+                      (progn (init-compiler-state) (library-units nil))))
+         (bytes (link-units-to-module (append library units))))
     (with-open-file (out output :direction :output :if-exists :supersede
                                 :element-type '(unsigned-byte 8))
       (write-sequence bytes out))
-    (if (> failed 0) 1 0)))
+    0))
 
 (defun %compile-all-export (request)
   (let ((status 0) (contexts nil))

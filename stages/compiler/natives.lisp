@@ -10,6 +10,8 @@
         (let* ((idx (add-func *m* key (concatenate 'string "%" (string-downcase (symbol-name key)))
                               (first def) (second def)))
                (wf (func-at *m* idx)))
+          ;; the link keeps one copy of each native (link.lisp)
+          (setf (wfunc-link wf) (list :native key))
           (dolist (l (third def)) (add-local wf l))
           (setf (wfunc-body wf) (funcall (fourth def)))
           idx))))

@@ -227,10 +227,12 @@
                                              (dotimes (i n) (push (list :raw-local (+ 2 i)) l))
                                              (nreverse l)))
                                   (set-mv-1 t)))))
-              (add-global *m* key (list :ref :closure) nil
-                          (list (list :ref.func idx) (list :ref.null :none)
-                                (list :ref.null :none)
-                                (list :struct.new :closure)))))))))
+              (setf (wfunc-link wf) (list :wrapper (symbol-name sym)))
+              (note-global (add-global *m* key (list :ref :closure) nil
+                                       (list (list :ref.func idx) (list :ref.null :none)
+                                             (list :ref.null :none)
+                                             (list :struct.new :closure)))
+                           (list :closure))))))))
 
 (defun i32-arg (a)
   ;; a fixnum argument as an i32

@@ -89,7 +89,8 @@
   (params nil)    ; list of valtypes (from the type)
   (locals (make-array 8 :adjustable t :fill-pointer 0))  ; valtypes of extra locals
   (body nil)      ; instruction list
-  (import nil))   ; (module name) for imports
+  (import nil)    ; (module name) for imports
+  (link nil))     ; how the link treats it (link.lisp): placeholder, shared helper
 
 (defun add-type (m key spec)
   "Intern a composite type SPEC under KEY; returns its index."

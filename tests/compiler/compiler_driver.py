@@ -38,6 +38,17 @@ def compile_batch(inputs, outdir, timeout=1800, times=None):
     return codes
 
 
+def compile_all_with_sbcl(request, workdir, timeout=600):
+    """(status, printed text) of running the compile_all REQUEST (docs/build.md: the
+    text of its records) with the compiler under SBCL, as the compiled stage runs it."""
+    path = Path(workdir) / "request.txt"
+    path.write_text(request)
+    cmd = ["sbcl", "--script", str(DRIVER), str(ROOT / "stages") + os.sep, "--request",
+           str(path)]
+    p = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, cwd=ROOT)
+    return p.returncode, p.stdout + p.stderr
+
+
 def run(path, stdin=b""):
     """(exit code, stdout text, stderr text) of running a module's _start."""
     out, err = io.BytesIO(), io.BytesIO()

@@ -2,8 +2,11 @@
 ;;;; compile-files:
 ;;;;   sbcl --script sbcl_driver.lisp STAGES/ OUT.wasm RESULTS|- IN.lisp...
 ;;;;   sbcl --script sbcl_driver.lisp STAGES/ --batch OUTDIR IN.lisp...
+;;;;   sbcl --script sbcl_driver.lisp STAGES/ --request REQUEST-FILE
 ;;;; The batch form compiles each input on its own into OUTDIR/NAME.wasm (+ NAME.tsv)
-;;;; and prints "NAME<TAB>exit-code<TAB>milliseconds" per input.
+;;;; and prints "NAME<TAB>exit-code<TAB>milliseconds" per input. The request form runs
+;;;; the compile_all protocol of docs/build.md (compile and link records) as the compiled
+;;;; compiler does, and exits with its status.
 (setf *compile-verbose* nil *load-verbose* nil)
 (defvar *args* (cdr sb-ext:*posix-argv*))
 (defvar *stages* (first *args*))
@@ -17,6 +20,13 @@
 (setf (symbol-value (find-symbol "*STAGES-DIRECTORY*" "WASMBOOT-COMPILER")) *stages*)
 (defun compile-one (inputs out results)
   (funcall (find-symbol "COMPILE-FILES" "WASMBOOT-COMPILER") inputs out :results-path results))
+(when (equal (second *args*) "--request")
+  (let ((code (funcall (find-symbol "%COMPILE-ALL-EXPORT" "WASMBOOT-COMPILER")
+                       (with-open-file (in (third *args*))
+                         (let ((text (make-string (file-length in))))
+                           (subseq text 0 (read-sequence text in)))))))
+    (finish-output)
+    (sb-ext:exit :code code)))
 (if (equal (second *args*) "--batch")
     (let ((outdir (third *args*)))
       (dolist (in (cdddr *args*))

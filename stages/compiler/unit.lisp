@@ -1,0 +1,187 @@
+;;;; A unit: the code of one source file, generated on its own (separate compilation).
+;;;; Its functions are numbered within the unit; a defun of an earlier unit is called
+;;;; through a placeholder, symbols and strings are indices into the unit's own tables,
+;;;; and every global the unit adds is described. The link (link.lisp) joins units into
+;;;; a module; artifact.lisp writes a unit to a file and reads it back.
+(in-package "WASMBOOT-COMPILER")
+
+;;; The parts of a unit (unit.lisp makes them, artifact.lisp writes and reads them).
+;;; A function is (name params results locals body link), where link is nil for an
+;;; ordinary function, (:extern key :uniform|:fast) for a placeholder that stands for a
+;;; defun of an earlier unit, (:native key) or (:wrapper name) for helpers every unit
+;;; may carry a copy of (the link keeps the first). A global is (valtype mutable init
+;;; note), note (:package name), (:closure) or (:constant build-code). A symbol is
+;;; (name home), home nil for an uninterned symbol. A defun is
+;;; (symbol-index library-p uniform fast role install-code); a step (:defun i) or
+;;; (:form function-index).
+
+(defstruct unit
+  file library-p funcs globals strings symbols packages defuns steps exports)
+
+
+(defun runtime-symbol (name)
+  (let ((p (find-cpkg "WASMBOOT-RUNTIME")))
+    (if p (canonical-fname (cpkg-intern name p)) nil)))
+
+(defun compile-form-export-symbol ()
+  (intern "%COMPILE-FORM-EXPORT" "WASMBOOT-COMPILER"))
+
+(defun compile-all-export-symbol ()
+  (intern "%COMPILE-ALL-EXPORT" "WASMBOOT-COMPILER"))
+
+(defun defun-role (sym)
+  "How the link uses the defun of SYM: kept in every program (:root), or also called by
+the code of _start (:report, :safe-report, :shutdown); nil for an ordinary one."
+  (cond ((eq sym (runtime-symbol "%REPORT-UNHANDLED-ERROR")) :report)
+        ((eq sym (core-symbol "%SAFE-REPORT")) :safe-report)
+        ((eq sym (runtime-symbol "%SHUTDOWN")) :shutdown)
+        ((member sym (list (core-symbol "%NATIVE-ERROR") (core-symbol "%CHECK-KEYS")
+                           (canonical-fname (compile-form-export-symbol))
+                           (canonical-fname (compile-all-export-symbol))))
+         :root)
+        (t nil)))
+
+(defun gen-toplevel-function (wf fn ast res)
+  (let ((*fs* (make-fstate :fn fn :wf wf))
+        (*blocks* nil) (*tagbodies* nil) (*label-counter* 0))
+    (handler-case
+        (setf (wfunc-body wf) (sub-code (lambda () (cg ast nil))))
+      (error (e)
+        (setf (wfunc-body wf) (list (list :unreachable)))
+        (fail-result res e)))))
+
+(defun install-code (it)
+  "The step of _start that makes the defun of item IT the function of its symbol."
+  (let ((*fs* (make-fstate :fn (make-fn :name "init") :wf (make-wfunc :name "init"))))
+    (sub-code (lambda ()
+                (cg-defun-form (item-sym it) (item-fn it))
+                (emit (list :drop))))))
+
+(defun forget-function-indices (items)
+  ;; indices belong to the unit that made them: a defun of an earlier unit is now an
+  ;; extern, reached through a placeholder of this unit
+  (dolist (it items)
+    (when (eq (item-kind it) :defun)
+      (setf (fn-index (item-fn it)) nil)
+      (setf (fn-fast-index (item-fn it)) nil))))
+
+(defun sorted-externals (p)
+  (let ((names nil))
+    (maphash (lambda (k v) (declare (ignore v)) (push k names)) (cpkg-externals p))
+    (stable-sort names #'string<)))
+
+(defun generate-unit (file items library-p)
+  "The unit of FILE, whose top-level items are ITEMS (in order)."
+  (let ((*m* (make-wmod))
+        (*fn-queue* nil)
+        (*symbol-globals* (make-hash-table :test 'equal))
+        (*uninterned-globals* (make-hash-table :test 'eq))
+        (*string-globals* (make-hash-table :test 'equal))
+        (*package-globals* (make-hash-table :test 'equal))
+        (*global-notes* (make-hash-table :test 'eql))
+        (*unit-fns* (make-hash-table :test 'eq))
+        (*static-symbol-list* nil)
+        (*string-list* nil)
+        (*package-list* nil)
+        (steps nil) (defuns nil) (exports nil) (counter 0))
+    (setup-types *m*)
+    (setup-imports *m*)
+    (setup-globals *m*)
+    (let ((nimports (wmod-import-count *m*))
+          (nglobals (length (wmod-globals *m*))))
+      (forget-function-indices *items*)
+      (dolist (it items)
+        (when (eq (item-kind it) :defun) (setf (gethash (item-fn it) *unit-fns*) t)))
+      (dolist (it items)
+        (if (eq (item-kind it) :defun)
+            (handler-case
+                (let* ((code (install-code it))
+                       (fn (item-fn it)))
+                  (push (list (symbol-index (item-sym it)) (item-library-p it)
+                              (fn-index fn) (fn-fast-index fn) (defun-role (item-sym it)) code)
+                        defuns)
+                  (push (list :defun (- (length defuns) 1)) steps))
+              (error (e) (fail-result (item-result it) e)))
+            (let ((idx (add-func *m* nil (format nil "toplevel-~d" counter) nil (list :eqref))))
+              (setq counter (+ counter 1))
+              (gen-toplevel-function (func-at *m* idx) (item-fn it) (item-ast it)
+                                     (item-result it))
+              (push (list :form idx) steps))))
+      ;; the bodies of every function reached so far (closures add more)
+      (loop while *fn-queue*
+            do (let ((f (pop *fn-queue*)))
+                 (handler-case (gen-function f)
+                   (error (e)
+                     (setf (wfunc-body (func-at *m* (fn-index f))) (list (list :unreachable)))
+                     (let ((it (find f items :key #'item-fn)))
+                       (when it (fail-result (item-result it) e)))))))
+      (setq exports (export-wrappers))
+      (make-unit
+       :file file :library-p library-p
+       :funcs (let ((out nil) (funcs (wmod-funcs *m*)))
+                (loop for i from nimports below (length funcs)
+                      do (let* ((f (aref funcs i))
+                                (type (aref (wmod-types *m*) (wfunc-type f))))
+                           (push (list (wfunc-name f) (second type) (third type)
+                                       (coerce (wfunc-locals f) 'list)
+                                       (wfunc-body f) (wfunc-link f))
+                                 out)))
+                (nreverse out))
+       :globals (let ((out nil) (globals (wmod-globals *m*)))
+                  (loop for g from nglobals below (length globals)
+                        do (let ((gl (aref globals g)))
+                             (push (list (first gl) (second gl) (third gl)
+                                         (gethash g *global-notes*))
+                                   out)))
+                  (nreverse out))
+       :strings (reverse *string-list*)
+       :symbols (mapcar (lambda (s) (list (symbol-name s) (symbol-home-name s)))
+                        (reverse *static-symbol-list*))
+       :packages (mapcar (lambda (p) (list (cpkg-name p) (cpkg-nicknames p)
+                                           (mapcar #'cpkg-name (cpkg-use-list p))
+                                           (sorted-externals p)))
+                         *package-order*)
+       :defuns (nreverse defuns)
+       :steps (nreverse steps)
+       :exports exports))))
+
+;;; The compile_form and compile_all exports (docs/abi.md), made by the unit that
+;;; defines wasmboot-compiler::%compile-form-export / %compile-all-export.
+
+(defun export-wrappers ()
+  (let ((out nil)
+        (form-fn (gethash (canonical-fname (compile-form-export-symbol)) *global-fns*))
+        (all-fn (gethash (canonical-fname (compile-all-export-symbol)) *global-fns*)))
+    (when (and form-fn (gethash form-fn *unit-fns*))
+      (let* ((idx (add-func *m* nil "compile_form" (list :externref) (list :externref)))
+             (wf (func-at *m* idx))
+             (result (add-local wf :eqref))
+             (len (add-local wf :i32)))
+        (setf (wfunc-body wf)
+              (list (list :ref.null :none) (list :i32.const 1)
+                    (list :local.get 0) (list :call (native-index :extern-to-string))
+                    (list :ref.null :none) (list :ref.null :none) (list :ref.null :none)
+                    (list :ref.null :none)
+                    (list :call (fn-wasm-index form-fn))
+                    (list :local.tee result)
+                    (list :global.get (global-index *m* :nil)) (list :ref.eq)
+                    (list :if 1 nil (list (list :ref.null :noextern) (list :return)) nil)
+                    ;; the bytes to linear memory at 0, then to a host bytes object
+                    (list :local.get result) (list :i32.const 0)
+                    (list :local.get result) (list :call (native-index :length))
+                    (list :ref.cast :i31) (list :i31.get_s) (list :local.tee len)
+                    (list :call (native-index :bytes-to-memory)) (list :drop)
+                    (list :i32.const 0) (list :local.get len)
+                    (list :call (func-index *m* :load-bytes))))
+        (push (list "compile_form" idx) out)))
+    (when (and all-fn (gethash all-fn *unit-fns*))
+      (let ((idx (add-func *m* nil "compile_all" (list :externref) (list :i32))))
+        (setf (wfunc-body (func-at *m* idx))
+              (list (list :ref.null :none) (list :i32.const 1)
+                    (list :local.get 0) (list :call (native-index :extern-to-string))
+                    (list :ref.null :none) (list :ref.null :none) (list :ref.null :none)
+                    (list :ref.null :none)
+                    (list :call (fn-wasm-index all-fn))
+                    (list :ref.cast :i31) (list :i31.get_s)))
+        (push (list "compile_all" idx) out)))
+    (nreverse out)))
