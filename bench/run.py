@@ -86,6 +86,8 @@ GROUPS = {
     "selfcompile": (_selfcompile, "the compiler's own source: SBCL vs stage 0 vs stage 1"),
     "conformance": (_conformance, "conformance programs: stage 0 vs compiled, per program"),
     "stage0-workloads": (_stage0_workloads, "CPU-heavy Lisp workloads: stage 0 vs SBCL"),
+    "external": (lambda opt: __import__("external_library").rows(opt),
+                 "cl-alexandria through compile_all: SBCL vs stage 1, compiled share"),
 }
 
 
