@@ -372,7 +372,7 @@ def report_lines(files: list[str], run: RouteRun, top: int, markdown: bool = Fal
             for f in files]
     head = ("file", "forms", "compiled", "failed", "skipped")
     tot = [sum(r[i] or 0 for r in rows) for i in (1, 2, 3, 4)]
-    cells = [tuple(str(x) if x is not None else "crashed" for x in r) for r in rows]
+    cells = [tuple(str(x) if x is not None else "no result" for x in r) for r in rows]
     cells.append(("total", *(str(x) for x in tot)))
     lines = _table(head, cells, markdown)
     forms, compiled, failed, skipped = tot
@@ -406,7 +406,7 @@ def _table(head: tuple, cells: list[tuple], markdown: bool) -> list[str]:
         return ["| " + " | ".join(head) + " |", "|" + "|".join("---" for _ in head) + "|"] + \
                ["| " + " | ".join(c.replace("|", "/") for c in row) + " |" for row in cells]
     widths = [max(len(r[i]) for r in [head] + cells) for i in range(len(head))]
-    fmt = lambda row: "  ".join(c.rjust(w) if c.isdigit() or c == "crashed" or  # noqa: E731
+    fmt = lambda row: "  ".join(c.rjust(w) if c.isdigit() or c == "no result" or  # noqa: E731
                                 (i > 0 and head[i] in ("forms", "compiled", "failed", "skipped"))
                                 else c.ljust(w) for i, (c, w) in enumerate(zip(row, widths)))
     return [fmt(head).rstrip(), "-" * min(120, sum(widths) + 2 * len(widths))] + \
