@@ -120,8 +120,11 @@
         (*ev-nesting* (+ *ev-nesting* 1)))
     (when (> *ev-nesting* 3000)
       (ev-fail "compile-time evaluation nested too deeply"))
-    (dolist (f forms) (setq result (ev f env)))
-    result))
+    ;; the last form's values are the body's values (all of them: a macro may
+    ;; multiple-value-bind what a let or case of its own returns)
+    (loop while (cdr forms)
+          do (ev (pop forms) env))
+    (if forms (ev (car forms) env) result)))
 
 (defun ev-find-fun (name env)
   (let ((e (dolist (x env nil)

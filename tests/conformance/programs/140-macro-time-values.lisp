@@ -1,0 +1,23 @@
+;;; covers: defmacro, multiple-value-bind, values, case, let, typecase
+;;; Macro bodies run at compile time and see every value a form returns.
+(defmacro pair-from-case (k)
+  (multiple-value-bind (a b) (case k (1 (values 1 2)) (t (values 0 0)))
+    `(list ,a ,b)))
+(print (pair-from-case 1))
+(print (pair-from-case 5))
+(defmacro split-name (sym)
+  (multiple-value-bind (head tail)
+      (let ((name (symbol-name sym)))
+        (values (subseq name 0 1) (subseq name 1)))
+    `(list ,head ,tail)))
+(print (split-name hello))
+(defmacro classify (x)
+  (multiple-value-bind (kind size)
+      (typecase x
+        (integer (values :int x))
+        (string (values :str (length x)))
+        (t (values :other 0)))
+    `(list ,kind ,size)))
+(print (classify 42))
+(print (classify "four"))
+(terpri)
