@@ -391,6 +391,10 @@ without making t or nil first."
                         (emit (list :call (fn-fast-index fn))))
                  (progn (emit-call-args args)
                         (emit (list :call (fn-wasm-index fn)))))))
+          ((and (not *unit-library-p*) (equal (symbol-home-name sym) "COMMON-LISP"))
+           ;; a standard name the library lacks: say so now, not at run time
+           (fail sym "~a is not supported: the runtime library has no COMMON-LISP function or macro of that name"
+                 (symbol-name sym)))
           (t
            (emit-symbol sym)
            (emit (list :call (native-index :symbol-closure)))
@@ -427,6 +431,7 @@ without making t or nil first."
 (defvar *defun-keys* nil
   "EQ table: fn of a defun -> its symbol's key (\"HOME::NAME\"), for every unit so far.")
 (defvar *unit-fns* nil "EQ table: the defun fns of the unit being generated.")
+(defvar *unit-library-p* nil "True while generating a library unit.")
 
 (defun extern-fn-p (fn)
   "True for a defun of another unit: it is called through a placeholder the link binds."

@@ -141,6 +141,9 @@ compiler's symbol of that name."
              (when (or (member :load-toplevel situations) (member 'load situations)
                        (member :execute situations) (member 'eval situations))
                (dolist (f (cddr form)) (process-toplevel-1 f r res library-p)))))
+          ((eq (car form) 'define-compiler-macro)
+           ;; compiler macros are optional: the function of the same name is called
+           (setf (result-status res) :skipped))
           ((eq (car form) 'defmacro)
            (define-user-macro (cadr form) (caddr form) (cdddr form)))
           ((eq (car form) 'defun)
@@ -228,7 +231,7 @@ form. Otherwise nil, the reader where it was."
     (if (and (consp form) (symbolp (car form))
              (not (member (car form) '(progn in-package defpackage declaim proclaim
                                        eval-when defmacro defun defvar defparameter
-                                       defconstant))))
+                                       defconstant define-compiler-macro))))
         (multiple-value-bind (exp expanded) (macroexpand-1-form form nil)
           (if expanded (setq form exp) (return form)))
         (return form))))

@@ -601,6 +601,30 @@ incf, push ... expand a place that is a call of a user's macro. The compiler bin
           (wrap-temps (append temps (list d store)) (append vals (list delta (list '- access d)))
                       store-form)))))
 
+;;; define-modify-macro: NAME becomes a macro whose expansion is (%modify-place place
+;;; FUNCTION args...), which stores (FUNCTION value args...) into the place, evaluating
+;;; the place's subforms once, then the arguments, left to right.
+
+(define-expander define-modify-macro (name lambda-list function &optional doc)
+  (declare (ignore doc))
+  (let ((place (temp "PLACE")) (fixed '()) (rest nil) (in-rest nil))
+    (dolist (p lambda-list)
+      (cond ((named-p p "&OPTIONAL") nil)
+            ((named-p p "&REST") (setq in-rest t))
+            (in-rest (setq rest p))
+            (t (push (if (consp p) (car p) p) fixed))))
+    (list 'defmacro name (cons place lambda-list)
+          (list 'list* (list 'quote (intern "%MODIFY-PLACE" "WASMBOOT-COMPILER")) place
+                (list 'quote function)
+                (cons 'list* (append (reverse fixed) (list rest)))))))
+
+(define-expander %modify-place (place function &rest args)
+  (let ((vars (mapcar (lambda (a) (declare (ignore a)) (temp "ARG")) args)))
+    (multiple-value-bind (temps vals store store-form access) (place-expansion place)
+      (wrap-temps (append temps vars (list store))
+                  (append vals args (list (list* function access vars)))
+                  store-form))))
+
 (define-expander push (item place)
   (if (or (symbolp (normalize-place place)) (constant-form-p item))
       (expand-modify place (lambda (access) (list 'cons item access)))

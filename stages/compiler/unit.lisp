@@ -45,10 +45,12 @@ the code of _start (:report, :safe-report, :shutdown); nil for an ordinary one."
   (let ((*fs* (make-fstate :fn fn :wf wf))
         (*blocks* nil) (*tagbodies* nil) (*label-counter* 0))
     (handler-case
-        (setf (wfunc-body wf) (sub-code (lambda () (cg ast nil))))
+        (progn (setf (wfunc-body wf) (sub-code (lambda () (cg ast nil))))
+               t)
       (error (e)
         (setf (wfunc-body wf) (list (list :unreachable)))
-        (fail-result res e)))))
+        (fail-result res e)
+        nil))))
 
 (defun install-code (it)
   "The step of _start that makes the defun of item IT the function of its symbol."
@@ -65,6 +67,13 @@ the code of _start (:report, :safe-report, :shutdown); nil for an ordinary one."
       (setf (fn-index (item-fn it)) nil)
       (setf (fn-fast-index (item-fn it)) nil))))
 
+(defun item-of-fn (f items)
+  "The item whose function is F or encloses it."
+  (loop while f
+        do (let ((it (find f items :key #'item-fn)))
+             (when it (return it))
+             (setq f (fn-parent f)))))
+
 (defun sorted-externals (p)
   (let ((names nil))
     (maphash (lambda (k v) (declare (ignore v)) (push k names)) (cpkg-externals p))
@@ -73,6 +82,7 @@ the code of _start (:report, :safe-report, :shutdown); nil for an ordinary one."
 (defun generate-unit (file items library-p)
   "The unit of FILE, whose top-level items are ITEMS (in order)."
   (let ((*m* (make-wmod))
+        (*current-form* nil)            ; a failure keeps its form's own position
         (*fn-queue* nil)
         (*symbol-globals* (make-hash-table :test 'equal))
         (*uninterned-globals* (make-hash-table :test 'eq))
@@ -80,6 +90,7 @@ the code of _start (:report, :safe-report, :shutdown); nil for an ordinary one."
         (*package-globals* (make-hash-table :test 'equal))
         (*global-notes* (make-hash-table :test 'eql))
         (*unit-fns* (make-hash-table :test 'eq))
+        (*unit-library-p* library-p)
         (*static-symbol-list* nil)
         (*string-list* nil)
         (*package-list* nil)
@@ -104,16 +115,19 @@ the code of _start (:report, :safe-report, :shutdown); nil for an ordinary one."
               (error (e) (fail-result (item-result it) e)))
             (let ((idx (add-func *m* nil (format nil "toplevel-~d" counter) nil (list :eqref))))
               (setq counter (+ counter 1))
-              (gen-toplevel-function (func-at *m* idx) (item-fn it) (item-ast it)
-                                     (item-result it))
-              (push (list :form idx) steps))))
+              ;; a form whose code fails is left out of _start, like one the front
+              ;; end refused (its result says why)
+              (when (gen-toplevel-function (func-at *m* idx) (item-fn it) (item-ast it)
+                                           (item-result it))
+                (push (list :form idx) steps)))))
       ;; the bodies of every function reached so far (closures add more)
       (loop while *fn-queue*
             do (let ((f (pop *fn-queue*)))
                  (handler-case (gen-function f)
                    (error (e)
                      (setf (wfunc-body (func-at *m* (fn-index f))) (list (list :unreachable)))
-                     (let ((it (find f items :key #'item-fn)))
+                     ;; the failure belongs to the top-level form the function is in
+                     (let ((it (item-of-fn f items)))
                        (when it (fail-result (item-result it) e)))))))
       (setq exports (export-wrappers))
       (make-unit

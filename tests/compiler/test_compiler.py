@@ -58,6 +58,25 @@ def test_failed_forms_are_reported_and_the_rest_compiles(tmp_path):
     assert stdout.split() == ["1", "2"]
 
 
+def test_unsupported_standard_operators_fail_with_their_names(tmp_path):
+    # deftype, defgeneric and compile are standard names the library lacks: each form
+    # fails where it starts (a closure's failure counts for its defun), the others
+    # compile, and the program runs without the failed ones
+    src = PROGRAMS / "unsupported.lisp"
+    out, res = tmp_path / "u.wasm", tmp_path / "u.tsv"
+    code, log = compile_with_sbcl([src], out, res)
+    assert code == 1, log
+    rows = read_results(res)
+    assert [(r["status"], r["line"]) for r in rows] == [
+        ("failed", 1), ("skipped", 2), ("compiled", 3), ("failed", 4), ("failed", 5),
+        ("compiled", 6)]
+    assert [r["reason"].split(" ")[0] for r in rows if r["status"] == "failed"] == [
+        "DEFTYPE", "DEFGENERIC", "COMPILE"]
+    assert "not supported" in rows[0]["reason"]
+    rc, stdout, _ = run(out)
+    assert (rc, stdout) == (0, "\n42 ")
+
+
 def test_invalid_utf8_is_a_failed_form(tmp_path):
     src = tmp_path / "bad.lisp"
     src.write_bytes(b"(print 1)\n(print \"a\xff\")\n(print 2)\n")

@@ -1,0 +1,6 @@
+(deftype small () '(integer 0 9))
+(define-compiler-macro double (&whole w x) (declare (ignore x)) w)
+(defun double (x) (* 2 x))
+(defgeneric area (shape))
+(defun make-adder (n) (lambda (x) (compile nil (list 'lambda () (+ x n)))))
+(print (double 21))

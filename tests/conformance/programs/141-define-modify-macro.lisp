@@ -1,0 +1,15 @@
+;;; covers: define-modify-macro, setf, aref, incf, &optional, &rest
+;;; Modify macros evaluate the place's subforms once, then their arguments.
+(define-modify-macro appendf (&rest lists) append)
+(define-modify-macro multf (factor) *)
+(define-modify-macro addf (&optional (n 10)) +)
+(defvar *l* (list 1 2))
+(appendf *l* (list 3) (list 4))
+(print *l*)
+(let ((v (vector 1 2 3)) (i 0))
+  (multf (aref v (incf i)) 5)
+  (print (list v i))
+  (addf (aref v 0))
+  (print v))
+(let ((x 2)) (multf x 21) (print x))
+(terpri)
