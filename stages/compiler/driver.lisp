@@ -130,7 +130,8 @@ whatever the package of the symbol (expansions use the compiler's package)."
                        (member :execute situations) (member 'eval situations))
                (dolist (f (cddr form)) (process-toplevel-1 f r res library-p)))))
           ((eq (car form) 'defmacro)
-           (define-user-macro (cadr form) (caddr form) (cdddr form)))
+           (define-user-macro (cadr form) (caddr form) (cdddr form))
+           (unless library-p (add-macro-item form res)))
           ((eq (car form) 'defun)
            (let* ((ast (convert-definition form nil))
                   (sym (canonical-fname (cadr ast))))
@@ -608,6 +609,50 @@ index or -1, hash, 1 if it evaluates to itself)."
                     (list :ref.cast :i31) (list :i31.get_s)))
         (add-export *m* "compile_all" :func idx)))))
 
+;;; Run-time macros (the library's eval, macroexpand-1, macroexpand). Only a program that
+;;; reaches wasmboot-runtime::%runtime-macro-function gets the standard expanders
+;;; (compiler/expand.lisp compiled as library code, its top-level forms run after the
+;;; library's) and, at the place of each of its defmacros, a step registering the
+;;; macro's expander; in every other program the defmacros' :macro items are dropped.
+
+(defun add-macro-item (form res)
+  (setq *items* (cons (make-item :kind :macro :ast (cons form *fixup-package*) :result res)
+                      *items*)))
+
+(defun resolve-runtime-macros (items)
+  "Compute *reachable* for ITEMS; returns the items to generate and the results of
+expand.lisp's forms (nil unless it was added)."
+  (let ((marker (runtime-symbol "%RUNTIME-MACRO-FUNCTION"))
+        (plain (remove :macro items :key #'item-kind)))
+    (compute-reachable plain)
+    (if (not (and marker (gethash marker *reachable*)))
+        (values plain nil)
+        (let ((nlib (count-if #'item-library-p items))
+              (expander-items nil) (expander-results nil))
+          (unless (gethash (intern "STANDARD-MACRO-FUNCTION" "WASMBOOT-COMPILER") *global-fns*)
+            (let ((*items* nil) (*results* nil))
+              (process-file (concatenate 'string *stages-directory* "compiler/expand.lisp") t)
+              (setq expander-items (reverse *items*))
+              (setq expander-results (reverse *results*))))
+          (let ((all (append (subseq items 0 nlib) expander-items
+                             (mapcan #'macro-registration-item (nthcdr nlib items)))))
+            (compute-reachable all)
+            (values all expander-results))))))
+
+(defun macro-registration-item (it)
+  "A list of the :form item calling %register-runtime-macro for the :macro item IT (none
+if it fails to compile: its result says why); of IT itself for other items."
+  (if (not (eq (item-kind it) :macro))
+      (list it)
+      (let* ((form (car (item-ast it)))
+             (register (list (runtime-symbol "%REGISTER-RUNTIME-MACRO")
+                             (list 'quote (cadr form))
+                             (macro-expander-form (cadr form) (caddr form) (cdddr form))))
+             (*items* nil))
+        (setq *fixup-package* (cdr (item-ast it)))
+        (process-toplevel register nil (item-result it) nil)
+        *items*)))
+
 ;;; Entry point.
 
 (defun library-files ()
@@ -637,16 +682,16 @@ failed forms (the library's included, each printed as file:line:column: reason).
     (dolist (f (library-files)) (process-file f t)))
   (let ((nlib (length *results*)))
     (dolist (src sources) (process-file (car src) nil (cdr src)))
-    (let* ((items (reverse *items*))
-           (bytes (progn (compute-reachable items) (generate-module items)))
+    (multiple-value-bind (items expander-results) (resolve-runtime-macros (reverse *items*))
+     (let* ((bytes (generate-module items))
            (results (reverse *results*))
            (failed 0))
-      (dolist (res results)
+      (dolist (res (append expander-results results))
         (when (eq (result-status res) :failed)
           (setq failed (+ failed 1))
           (format t "~a:~d:~d: ~a~%" (result-file res) (result-line res)
                   (result-column res) (result-reason res))))
-      (values bytes (nthcdr nlib results) failed))))
+      (values bytes (nthcdr nlib results) failed)))))
 
 (defun compile-files (input-paths output-path &key results-path)
   "Compile INPUT-PATHS (with the runtime library) into one module at OUTPUT-PATH.
