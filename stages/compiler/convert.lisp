@@ -327,12 +327,17 @@ are left alone), and the names declared special."
   (let ((cargs (convert-args args env)))
     (list :call (canonical-fname (library-alias op)) cargs)))
 
+(defvar *runtime-evaluator-wanted* nil
+  "True once the program calls (or takes #' of) eval, macroexpand-1 or macroexpand:
+the driver then compiles the standard expanders and the program's macros into it.")
+
 (defun library-alias (name)
   "The runtime library defines eval, macroexpand-1 and macroexpand as %eval,
 %macroexpand-1 and %macroexpand (stages/runtime-lib/evaluator.lisp): SBCL's own must
 stay in place where tests load the library into SBCL."
   (if (member name '(eval macroexpand-1 macroexpand))
-      (intern (concatenate 'string "%" (symbol-name name)) "WASMBOOT-COMPILER")
+      (progn (setq *runtime-evaluator-wanted* t)
+             (intern (concatenate 'string "%" (symbol-name name)) "WASMBOOT-COMPILER"))
       name))
 
 (defun convert-function (x env)

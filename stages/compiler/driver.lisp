@@ -610,10 +610,12 @@ index or -1, hash, 1 if it evaluates to itself)."
         (add-export *m* "compile_all" :func idx)))))
 
 ;;; Run-time macros (the library's eval, macroexpand-1, macroexpand). Only a program that
-;;; reaches wasmboot-runtime::%runtime-macro-function gets the standard expanders
+;;; calls them (convert.lisp's *runtime-evaluator-wanted*) or reaches
+;;; wasmboot-runtime::%runtime-macro-function gets the standard expanders
 ;;; (compiler/expand.lisp compiled as library code, its top-level forms run after the
 ;;; library's) and, at the place of each of its defmacros, a step registering the
 ;;; macro's expander; in every other program the defmacros' :macro items are dropped.
+;;; (The flag, because walk-ast does not see a call that is a let binding's init.)
 
 (defun add-macro-item (form res)
   (setq *items* (cons (make-item :kind :macro :ast (cons form *fixup-package*) :result res)
@@ -625,7 +627,8 @@ expand.lisp's forms (nil unless it was added)."
   (let ((marker (runtime-symbol "%RUNTIME-MACRO-FUNCTION"))
         (plain (remove :macro items :key #'item-kind)))
     (compute-reachable plain)
-    (if (not (and marker (gethash marker *reachable*)))
+    (if (not (and marker (gethash marker *global-fns*)
+                  (or *runtime-evaluator-wanted* (gethash marker *reachable*))))
         (values plain nil)
         (let ((nlib (count-if #'item-library-p items))
               (expander-items nil) (expander-results nil))

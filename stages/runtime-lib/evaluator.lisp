@@ -17,8 +17,10 @@
 ;;;; standard expanders of stages/compiler/expand.lisp and, for each of its own
 ;;;; defmacros, a top-level step that calls %register-runtime-macro.
 ;;;;
-;;;; Not supported at run time: dynamic binding by let of special variables (let
-;;;; binds lexically), macrolet, symbol-macrolet, progv.
+;;;; A let binds a variable that has a global value dynamically (it was declared by
+;;;; defvar or defparameter, compiled or evaluated). Not supported: symbol-macrolet,
+;;;; progv, local special declarations, (funcall 'eval ...) (#'eval works: the compiler
+;;;; maps it to %eval, but the symbol EVAL has no function).
 
 (in-package "WASMBOOT-RUNTIME")
 
@@ -159,10 +161,26 @@
     ((defparameter defconstant)
      (set (cadr form) (%ev (caddr form) env))
      (cadr form))
-    (t (let ((m (and (not (%ev-lookup :fun op env)) (%runtime-macro-function op))))
+    (macrolet
+     (let ((env2 env))
+       (dolist (d (cadr form))
+         (push (list :macro (car d) (%ev-macro-expander (car d) (cadr d) (cddr d))) env2))
+       (%ev-body (%ev-strip-declarations (cddr form)) env2)))
+    ((declaim proclaim) nil)
+    (in-package (setq *package* (find-package (string (cadr form)))))
+    (t (let ((m (%ev-macro-function op env)))
          (if m
              (%ev (funcall m form) env)
              (apply (%ev-function-object op env) (%ev-args (cdr form) env)))))))
+
+(defun %ev-macro-function (name env)
+  "The expander of NAME as a macro in ENV (macrolet, else global), or nil."
+  (let ((entry (dolist (e env nil)
+                 (when (and (or (eq (car e) :fun) (eq (car e) :macro)) (eq (cadr e) name))
+                   (return e)))))
+    (cond ((null entry) (%runtime-macro-function name))
+          ((eq (car entry) :macro) (caddr entry))
+          (t nil))))
 
 (defun %ev-let (sequential bindings body env)
   ;; a variable that has a global value is taken as special (declared by defvar or
@@ -291,16 +309,18 @@ pushed onto (car SAVED)."
     env2))
 
 (defun %ev-defmacro (name lambda-list body)
+  (%register-runtime-macro name (%ev-macro-expander name lambda-list body)))
+
+(defun %ev-macro-expander (name lambda-list body)
+  "The expander (a function of the whole form) of a macro definition."
   (let ((whole (make-symbol "FORM")))
-    (%register-runtime-macro
-     name
-     (%ev-lambda (list whole)
-                 (list (list* 'let*
-                              (%macro-lambda-list-bindings
-                               (if (listp lambda-list) lambda-list (list '&rest lambda-list))
-                               whole)
-                              (list (list* 'block name (%ev-doc-stripped body)))))
-                 nil))))
+    (%ev-lambda (list whole)
+                (list (list* 'let*
+                             (%macro-lambda-list-bindings
+                              (if (listp lambda-list) lambda-list (list '&rest lambda-list))
+                              whole)
+                             (list (list* 'block name (%ev-doc-stripped body)))))
+                nil)))
 
 (defun %ev-builtin-function (name)
   "Function objects of the CL functions the compiler open-codes or the library
