@@ -1,6 +1,6 @@
 ;;;; Artifacts: a unit (unit.lisp) as a text file, and back. The text is a list
-;;;; (:unit VERSION FILE LIBRARY-P FUNCS GLOBALS STRINGS SYMBOLS PACKAGES DEFUNS STEPS
-;;;; EXPORTS) written with a small printer of its own: integers, keywords, strings, NIL,
+;;;; (:unit VERSION FILE LIBRARY-P WANTS-EVALUATOR) then the parts FUNCS GLOBALS STRINGS
+;;;; SYMBOLS PACKAGES DEFUNS STEPS EXPORTS written with a small printer of its own: integers, keywords, strings, NIL,
 ;;;; T and lists are all a unit holds, and a printer and reader of that much are the
 ;;;; same on every host (SBCL, stage 0, the compiled compiler), so equal units give equal
 ;;;; bytes everywhere.
@@ -37,7 +37,8 @@
 (defun write-artifact (unit path)
   (with-open-file (out path :direction :output :if-exists :supersede)
     (write-artifact-datum
-     (list :unit +artifact-version+ (unit-file unit) (if (unit-library-p unit) t nil))
+     (list :unit +artifact-version+ (unit-file unit) (if (unit-library-p unit) t nil)
+           (if (unit-wants-evaluator unit) t nil))
      out)
     ;; one part per line, functions one per line: diffs of artifacts stay readable
     (terpri out)
@@ -162,7 +163,7 @@
     (let ((parts nil))
       (dotimes (i 8) (push (art-read r) parts))
       (setq parts (nreverse parts))
-      (make-unit :file (third head) :library-p (fourth head)
+      (make-unit :file (third head) :library-p (fourth head) :wants-evaluator (fifth head)
                  :funcs (first parts) :globals (second parts) :strings (third parts)
                  :symbols (fourth parts) :packages (fifth parts) :defuns (nth 5 parts)
                  :steps (nth 6 parts) :exports (nth 7 parts)))))

@@ -23,6 +23,7 @@
                    (13 "The value is not a vector")
                    (14 "Index out of bounds")
                    (15 "The value is not a structure of the expected type")
+                   (16 "The function could not be compiled")
                    (t "Error"))))
     (cond ((not (fboundp 'error))
            (%core-write-line message) (%exit 2))
@@ -33,6 +34,7 @@
           ((= code 8) (error 'division-by-zero :operation '/ :operands (list datum 0)))
           ((= code 3) (error "The variable ~s is unbound." datum))
           ((= code 4) (error "The function ~s is undefined." datum))
+          ((= code 16) (error "~a" datum))
           ((= code 6) (error 'program-error))
           (t (error "~a (~d)" message code)))))
 

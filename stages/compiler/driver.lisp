@@ -145,7 +145,8 @@ compiler's symbol of that name."
            ;; compiler macros are optional: the function of the same name is called
            (setf (result-status res) :skipped))
           ((eq (car form) 'defmacro)
-           (define-user-macro (cadr form) (caddr form) (cdddr form)))
+           (define-user-macro (cadr form) (caddr form) (cdddr form))
+           (unless library-p (add-macro-item form res)))
           ((eq (car form) 'defun)
            (let ((sym (register-defun (convert-definition form nil) res library-p)))
              ;; like a loaded file: later macros of the compilation may call it
@@ -279,9 +280,44 @@ form. Otherwise nil, the reader where it was."
 
 (defun compile-unit (path library-p &optional text)
   "Front end and code generation of the file PATH (or TEXT, named PATH): its unit."
-  (let ((old *items*))
+  (let ((old *items*) (wanted *runtime-evaluator-wanted*))
+    (setq *runtime-evaluator-wanted* nil)
     (process-file path library-p text)
-    (generate-unit path (new-items old) library-p)))
+    (let ((wants *runtime-evaluator-wanted*))
+      (setq *runtime-evaluator-wanted* (or wanted wants))
+      (generate-unit path (new-items old) library-p wants))))
+
+;;; Run-time macros (the library's eval, macroexpand-1 and macroexpand,
+;;; runtime-lib/evaluator.lisp). A unit that calls them says so (unit-wants-evaluator,
+;;; set by convert.lisp); the program then also gets the standard expanders:
+;;; compiler/expand.lisp compiled as a library unit, unless the program defines them
+;;; itself (the compiler does). Each unit carries, for each of its defmacros, a step
+;;; registering the macro's expander, which the link keeps only in a program that
+;;; reaches wasmboot-runtime::%runtime-macro-function.
+
+(defun add-macro-item (form res)
+  (setq *items* (cons (make-item :kind :macro :ast (cons form *fixup-package*) :result res)
+                      *items*)))
+
+(defun defines-standard-expanders-p (units)
+  (some (lambda (u)
+          (some (lambda (d)
+                  (equal (nth (first d) (unit-symbols u))
+                         (list "STANDARD-MACRO-FUNCTION" "WASMBOOT-COMPILER")))
+                (unit-defuns u)))
+        units))
+
+(defun with-evaluator-units (units)
+  "UNITS, with the unit of expand.lisp after the library's when a unit calls the
+run-time evaluator and no unit defines the standard expanders. The front end must
+have read the library (the compiler state is the one the units were made in)."
+  (if (or (notany #'unit-wants-evaluator units) (defines-standard-expanders-p units))
+      units
+      (let ((library (remove-if-not #'unit-library-p units))
+            (others (remove-if #'unit-library-p units))
+            (expander (compile-unit (concatenate 'string *stages-directory* "compiler/expand.lisp")
+                                    t)))
+        (append library (list expander) others))))
 
 (defun library-units (except)
   "The units of the library files (not in EXCEPT, paths the caller compiles itself)."
@@ -304,7 +340,8 @@ file:line:column: reason)."
     (dolist (src sources)
       (setq units (append units (list (compile-unit (car src) (library-file-p (car src))
                                                     (cdr src))))))
-    (let* ((bytes (link-units-to-module units))
+    (let* ((nuser (- (length *results*) nlib))
+           (bytes (link-units-to-module (with-evaluator-units units)))
            (results (reverse *results*))
            (failed 0))
       (dolist (res results)
@@ -312,7 +349,8 @@ file:line:column: reason)."
           (setq failed (+ failed 1))
           (format t "~a:~d:~d: ~a~%" (result-file res) (result-line res)
                   (result-column res) (result-reason res))))
-      (values bytes (nthcdr nlib results) failed))))
+      ;; the results of expand.lisp, when it was added, come last
+      (values bytes (subseq (nthcdr nlib results) 0 nuser) failed))))
 
 (defun compile-files (input-paths output-path &key results-path)
   "Compile INPUT-PATHS (with the runtime library) into one module at OUTPUT-PATH.

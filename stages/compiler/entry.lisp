@@ -76,7 +76,16 @@ units first when no artifact is a library module. 0."
          (library (if (some #'unit-library-p units)
                       nil
                       (progn (init-compiler-state) (library-units nil))))
-         (bytes (link-units-to-module (append library units))))
+         (all (append library units))
+         (bytes (link-units-to-module
+                 (if (or (notany #'unit-wants-evaluator all) (defines-standard-expanders-p all))
+                     all
+                     ;; the expanders' unit needs the library read by the front end
+                     (progn (unless library
+                              (init-compiler-state)
+                              (let ((*context-only* t))
+                                (dolist (f (library-files)) (process-file f t))))
+                            (with-evaluator-units all))))))
     (with-open-file (out output :direction :output :if-exists :supersede
                                 :element-type '(unsigned-byte 8))
       (write-sequence bytes out))

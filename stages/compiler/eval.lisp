@@ -77,6 +77,7 @@
    (cons 'print #'print) (cons 'prin1 #'prin1) (cons 'terpri #'terpri)))
 
 (defun init-evaluator ()
+  (setq *runtime-evaluator-wanted* nil)
   (setq *ev-functions* (make-hash-table :test 'eq))
   (setq *ev-user-functions* (make-hash-table :test 'eq))
   (setq *ev-globals* (make-hash-table :test 'eq))

@@ -68,6 +68,15 @@ taken for the CL macro."
          (or (eq package *host-cl-package*) (eq package *expander-package*)))
        (gethash (symbol-name name) *standard-macros*)))
 
+;;; The same two entry points under %-names, for the run-time evaluator
+;;; (stages/runtime-lib/evaluator.lisp): a %-name is one function whatever the package,
+;;; so the library can call them without naming this package.
+(defun %standard-macro-function (name)
+  (standard-macro-function name))
+
+(defun %macro-lambda-list-bindings (lambda-list whole-var)
+  (destructuring-lambda-list-bindings lambda-list whole-var t))
+
 (defmacro define-expander (name lambda-list &body body)
   "Define the standard expander for the macro called NAME; LAMBDA-LIST destructures the
 arguments (the form's cdr)."

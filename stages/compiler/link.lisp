@@ -19,7 +19,8 @@
   (strings (make-hash-table :test 'equal)) (string-list nil) (string-count 0)
   (symbols (make-hash-table :test 'equal)) (symbol-list nil) (symbol-count 0)
   (packages (make-hash-table :test 'equal)) (package-list nil)
-  (declared (make-hash-table :test 'eql)) (declared-list nil))
+  (declared (make-hash-table :test 'eql)) (declared-list nil)
+  (stubs (make-hash-table :test 'equal)) (stub-list nil))
 
 (defvar *link* nil)
 
@@ -68,7 +69,8 @@
 ;;; helpers to their first copy.
 
 (defun resolve-func (ui fi)
-  "The (unit . function) that function FI of unit UI stands for; (nil . FI) for imports."
+  "The (unit . function) that function FI of unit UI stands for; (nil . final index)
+for imports and for the link's stubs."
   (if (< fi (link-nimports *link*))
       (cons nil fi)
       (let ((l (nth 5 (unit-func-at ui fi))))
@@ -80,14 +82,71 @@
   ;; the newest definition in a unit before UI: the one UI's compile saw
   (let ((def (find-if (lambda (d) (< (car d) ui)) (gethash key (link-defs *link*)))))
     (unless def
-      (error "~a: ~a is called as defined in an earlier module, but no earlier module defines it"
-             (unit-file (unit-at ui)) key))
+      (return-from resolve-extern (symbol-call-stub ui key kind)))
     (let* ((d (unit-defun-at (car def) (cdr def)))
            (target (if (eq kind :fast) (fourth d) (third d))))
       (unless target
         (error "~a: ~a changed its lambda list since this module was compiled"
                (unit-file (unit-at ui)) key))
       (cons (car def) target))))
+
+;;; A placeholder whose definition no earlier unit has (its defun failed to compile
+;;; there, or the units were compiled against other sources) calls through the symbol
+;;; instead, as a call of an unknown function does: an undefined-function error at run
+;;; time if it is ever called. The link writes the stub; the program says so once.
+
+(defun symbol-call-stub (ui key kind)
+  (let ((old (gethash (list key kind) (link-stubs *link*))))
+    (or old
+        (let* ((helper (gethash (list :native :symbol-closure) (link-shared *link*)))
+               (f (unit-func-at ui (second (assoc-placeholder ui key kind))))
+               (idx (progn
+                      (unless helper
+                        (error "~a: ~a is defined by no earlier module" (unit-file (unit-at ui)) key))
+                      (reach :func (car helper) (cdr helper))
+                      (format t "link: ~a is defined by no module before ~a; its calls go through the symbol~%"
+                              key (unit-file (unit-at ui)))
+                      (add-func *m* nil (first f) (second f) (third f)))))
+          (push (list idx key kind (length (second f))) (link-stub-list *link*))
+          (setf (gethash (list key kind) (link-stubs *link*)) (cons nil idx))))))
+
+(defun assoc-placeholder (ui key kind)
+  "(function-record index) of the placeholder of KEY and KIND in unit UI."
+  (let ((fi (link-nimports *link*)) (found nil))
+    (dolist (f (unit-funcs (unit-at ui)))
+      (when (and (not found) (equal (nth 5 f) (list :extern key kind)))
+        (setq found (list f fi)))
+      (setq fi (+ fi 1)))
+    found))
+
+(defun stub-body (key kind nparams)
+  ;; the symbol's closure, then a uniform call with the stub's own arguments
+  (let* ((sep (search "::" key))
+         (sym (link-symbol key (subseq key (+ sep 2)) (subseq key 0 sep)))
+         (helper (gethash (list :native :symbol-closure) (link-shared *link*)))
+         (tmp (if (eq kind :fast) nparams 7))
+         (args (if (eq kind :fast)
+                   (let ((out (list (list :i32.const (- nparams 1)))))
+                     (dotimes (i 4)
+                       (setq out (append out (if (< (+ i 1) nparams)
+                                                 (list (list :local.get (+ i 1)))
+                                                 (list (list :ref.null :none))))))
+                     (append out (list (list :ref.null :none))))
+                   (let ((out nil))
+                     (dotimes (i 6) (setq out (append out (list (list :local.get (+ i 1))))))
+                     out))))
+    (append (list (list :global.get (global-index *m* :symtab)) (list :i32.const sym)
+                  (list :array.get :eqarray)
+                  (list :call (gethash helper (link-func-map *link*)))
+                  (list :local.tee tmp) (list :struct.get :closure 1))
+            args
+            (list (list :local.get tmp) (list :struct.get :closure 0) (list :call_ref :fn)))))
+
+(defun write-stubs ()
+  (dolist (s (link-stub-list *link*))
+    (let ((wf (func-at *m* (first s))))
+      (add-local wf (list :ref-null :closure))
+      (setf (wfunc-body wf) (stub-body (second s) (third s) (fourth s))))))
 
 ;;; What the program reaches, from the top-level forms, the definitions of non-library
 ;;; units, the roots (functions the generated code itself calls) and the exports.
@@ -147,12 +206,34 @@ of that name (as a quoted function name may be called)."
         (when (eq (car s) :form) (reach :func ui (second s))))
       (let ((i 0))
         (dolist (d (unit-defuns u))
-          (when (or (not (second d)) (fifth d)) (reach :defun ui i))
+          (when (or (not (second d)) (member (fifth d) '(:root :report :safe-report :shutdown)))
+            (reach :defun ui i))
           (setq i (+ i 1))))
       (dolist (e (unit-exports u)) (reach-func ui (second e)))
       (setq ui (+ ui 1))))
+  (drain-queue)
+  ;; a program with the run-time macro table registers its defmacros' expanders
+  (when (role-reached-p :macro-table)
+    (let ((ui 0))
+      (dolist (u (link-units *link*))
+        (dolist (s (unit-steps u))
+          (when (eq (car s) :macro) (reach :func ui (second s))))
+        (setq ui (+ ui 1))))
+    (drain-queue)))
+
+(defun drain-queue ()
   (loop while (link-queue *link*)
         do (walk-reached (pop (link-queue *link*)))))
+
+(defun role-reached-p (role)
+  (let ((ui 0) (found nil))
+    (dolist (u (link-units *link*))
+      (let ((i 0))
+        (dolist (d (unit-defuns u))
+          (when (and (eq (fifth d) role) (reached-p :defun ui i)) (setq found t))
+          (setq i (+ i 1))))
+      (setq ui (+ ui 1)))
+    found))
 
 ;;; The tables of the whole module: strings, symbols, packages.
 
@@ -193,7 +274,8 @@ of that name (as a quoted function name may be called)."
     (if (car r)
         (or (gethash r (link-func-map *link*))
             (error "link: function ~d of ~a was not kept" (cdr r) (unit-file (unit-at (car r)))))
-        fi)))
+        ;; an import, or a stub the link wrote: already a final index
+        (cdr r))))
 
 (defun declare-final (idx)
   (unless (gethash idx (link-declared *link*))
@@ -305,10 +387,14 @@ functions of later library files, which a unit reaches through the symbol."
     (setq ui 0)
     (dolist (u (link-units *link*))
       (dolist (s (unit-steps u))
-        (if (eq (car s) :defun)
-            (when (and (not (unit-library-p u)) (reached-p :defun ui (second s)))
-              (push (relocate ui (nth 5 (unit-defun-at ui (second s)))) out))
-            (push (list (list :call (final-func ui (second s))) (list :drop)) out)))
+        (case (car s)
+          (:defun
+           (when (and (not (unit-library-p u)) (reached-p :defun ui (second s)))
+             (push (relocate ui (nth 5 (unit-defun-at ui (second s)))) out)))
+          (:macro
+           (when (reached-p :func ui (second s))
+             (push (list (list :call (final-func ui (second s))) (list :drop)) out)))
+          (t (push (list (list :call (final-func ui (second s))) (list :drop)) out))))
       (setq ui (+ ui 1)))
     (nreverse out)))
 
@@ -418,6 +504,7 @@ functions of later library files, which a unit reaches through the symbol."
       (place-functions)
       (place-globals)
       (relocate-functions)
+      (write-stubs)
       (let* ((body (chunk-steps (link-steps)))
              (packages (merged-packages))
              (rest (append (constants-code) (package-fields-code packages)))

@@ -41,6 +41,7 @@
 (defconstant +err-type-vector+ 13)
 (defconstant +err-index+ 14)
 (defconstant +err-struct+ 15)
+(defconstant +err-not-compiled+ 16)     ; datum: a message naming the function and why
 
 (defun native-def (key)
   (case key

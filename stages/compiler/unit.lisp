@@ -12,11 +12,13 @@
 ;;; may carry a copy of (the link keeps the first). A global is (valtype mutable init
 ;;; note), note (:package name), (:closure) or (:constant build-code). A symbol is
 ;;; (name home), home nil for an uninterned symbol. A defun is
-;;; (symbol-index library-p uniform fast role install-code); a step (:defun i) or
-;;; (:form function-index).
+;;; (symbol-index library-p uniform fast role install-code); a step (:defun i),
+;;; (:form function-index), or (:macro function-index): a defmacro's registration for
+;;; run-time macroexpansion, kept only when the program has the run-time macro table.
 
 (defstruct unit
-  file library-p funcs globals strings symbols packages defuns steps exports)
+  file library-p funcs globals strings symbols packages defuns steps exports
+  (wants-evaluator nil))     ; its code calls eval, macroexpand-1 or macroexpand
 
 
 (defun runtime-symbol (name)
@@ -30,9 +32,11 @@
   (intern "%COMPILE-ALL-EXPORT" "WASMBOOT-COMPILER"))
 
 (defun defun-role (sym)
-  "How the link uses the defun of SYM: kept in every program (:root), or also called by
-the code of _start (:report, :safe-report, :shutdown); nil for an ordinary one."
+  "How the link uses the defun of SYM: kept in every program (:root), also called by
+the code of _start (:report, :safe-report, :shutdown), or, when reached, bringing the
+defmacro registrations (:macro-table); nil for an ordinary one."
   (cond ((eq sym (runtime-symbol "%REPORT-UNHANDLED-ERROR")) :report)
+        ((eq sym (runtime-symbol "%RUNTIME-MACRO-FUNCTION")) :macro-table)
         ((eq sym (core-symbol "%SAFE-REPORT")) :safe-report)
         ((eq sym (runtime-symbol "%SHUTDOWN")) :shutdown)
         ((member sym (list (core-symbol "%NATIVE-ERROR") (core-symbol "%CHECK-KEYS")
@@ -51,6 +55,27 @@ the code of _start (:report, :safe-report, :shutdown); nil for an ordinary one."
         (setf (wfunc-body wf) (list (list :unreachable)))
         (fail-result res e)
         nil))))
+
+(defun macro-registration-function (it counter)
+  "A function of this unit that registers the expander of the defmacro of the :macro
+item IT (%register-runtime-macro), or nil when that expander does not compile: only
+a program that macroexpands at run time would miss it, so the defmacro's own result
+is left alone."
+  (let* ((form (car (item-ast it)))
+         (register (list (runtime-symbol "%REGISTER-RUNTIME-MACRO")
+                         (list 'quote (cadr form))
+                         (macro-expander-form (cadr form) (caddr form) (cdddr form))))
+         (res (make-result :file "" :line 0 :column 0 :name "" :status :compiled))
+         (*fixup-package* (cdr (item-ast it)))
+         (items (let ((*items* nil))
+                  (when (runtime-symbol "%REGISTER-RUNTIME-MACRO")
+                    (process-toplevel register nil res nil))
+                  *items*)))
+    (when (and items (null (cdr items)) (eq (result-status res) :compiled))
+      (let ((idx (add-func *m* nil (format nil "toplevel-~d" counter) nil (list :eqref))))
+        (and (gen-toplevel-function (func-at *m* idx) (item-fn (car items)) (item-ast (car items))
+                                    res)
+             idx)))))
 
 (defun install-code (it)
   "The step of _start that makes the defun of item IT the function of its symbol."
@@ -79,8 +104,9 @@ the code of _start (:report, :safe-report, :shutdown); nil for an ordinary one."
     (maphash (lambda (k v) (declare (ignore v)) (push k names)) (cpkg-externals p))
     (stable-sort names #'string<)))
 
-(defun generate-unit (file items library-p)
-  "The unit of FILE, whose top-level items are ITEMS (in order)."
+(defun generate-unit (file items library-p &optional wants-evaluator)
+  "The unit of FILE, whose top-level items are ITEMS (in order); WANTS-EVALUATOR: its
+code calls the run-time evaluator."
   (let ((*m* (make-wmod))
         (*current-form* nil)            ; a failure keeps its form's own position
         (*fn-queue* nil)
@@ -104,7 +130,12 @@ the code of _start (:report, :safe-report, :shutdown); nil for an ordinary one."
       (dolist (it items)
         (when (eq (item-kind it) :defun) (setf (gethash (item-fn it) *unit-fns*) t)))
       (dolist (it items)
-        (if (eq (item-kind it) :defun)
+        (cond
+          ((eq (item-kind it) :macro)
+           (let ((idx (macro-registration-function it counter)))
+             (setq counter (+ counter 1))
+             (when idx (push (list :macro idx) steps))))
+          ((eq (item-kind it) :defun)
             (handler-case
                 (let* ((code (install-code it))
                        (fn (item-fn it)))
@@ -112,26 +143,33 @@ the code of _start (:report, :safe-report, :shutdown); nil for an ordinary one."
                               (fn-index fn) (fn-fast-index fn) (defun-role (item-sym it)) code)
                         defuns)
                   (push (list :defun (- (length defuns) 1)) steps))
-              (error (e) (fail-result (item-result it) e)))
+              (error (e) (fail-result (item-result it) e))))
+          (t
             (let ((idx (add-func *m* nil (format nil "toplevel-~d" counter) nil (list :eqref))))
               (setq counter (+ counter 1))
               ;; a form whose code fails is left out of _start, like one the front
               ;; end refused (its result says why)
               (when (gen-toplevel-function (func-at *m* idx) (item-fn it) (item-ast it)
                                            (item-result it))
-                (push (list :form idx) steps)))))
+                (push (list :form idx) steps))))))
       ;; the bodies of every function reached so far (closures add more)
       (loop while *fn-queue*
             do (let ((f (pop *fn-queue*)))
                  (handler-case (gen-function f)
                    (error (e)
-                     (setf (wfunc-body (func-at *m* (fn-index f))) (list (list :unreachable)))
+                     ;; the entry gen-function was writing (a fast entry's uniform one
+                     ;; calls it) signals an error saying why, if it is ever called
+                     (setf (wfunc-body (func-at *m* (or (fn-fast-index f) (fn-index f))))
+                           (append (string-code
+                                    (format nil "~a could not be compiled: ~a" (fn-name f)
+                                            (one-line (princ-to-string e))))
+                                   (error-call +err-not-compiled+)))
                      ;; the failure belongs to the top-level form the function is in
                      (let ((it (item-of-fn f items)))
                        (when it (fail-result (item-result it) e)))))))
       (setq exports (export-wrappers))
       (make-unit
-       :file file :library-p library-p
+       :file file :library-p library-p :wants-evaluator wants-evaluator
        :funcs (let ((out nil) (funcs (wmod-funcs *m*)))
                 (loop for i from nimports below (length funcs)
                       do (let* ((f (aref funcs i))
