@@ -16,8 +16,8 @@
              compiled by SBCL into one module whose _start does the work (works today);
            - compile_all: stage 1 itself asked through its compile_all export as `doit
              bootstrap` asks it (tasks/protocol.py: one request per module with the
-             preceding modules as context, then a link): "n/a" with the reason while
-             stage 1 cannot do this yet.
+             preceding modules as context, then a link; the request names no library
+             module, so the link compiles the library's units itself).
 The three run one after the other in each round, so the ratios compare figures taken
 under the same machine load. Timings only; nothing here asserts.
 """
