@@ -83,4 +83,7 @@ class Watcher:
 
     def stop(self) -> None:
         self._observer.stop()
-        self._observer.join(timeout=5)
+        # a Ctrl-C can come between creating the watcher and starting it: joining a
+        # thread that never started raises
+        if self._observer.ident is not None:
+            self._observer.join(timeout=5)

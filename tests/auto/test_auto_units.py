@@ -165,3 +165,15 @@ def test_interrupt_guard_holds_ctrl_c_inside_deferred_blocks():
         os.kill(os.getpid(), signal.SIGINT)           # a second Ctrl-C: ignored
     finally:
         signal.signal(signal.SIGINT, previous)
+
+
+def test_a_watcher_stopped_before_it_started_stops_cleanly(tmp_path: Path):
+    # Ctrl-C can land between creating the watcher and starting it (first build)
+    from tasks.auto.watcher import Watcher
+    w = Watcher(IgnoreRules(str(tmp_path / ".doit.db")), Coalescer(quiet=0.01))
+    w.update(WatchSet.empty())
+    w.stop()
+    started = Watcher(IgnoreRules(str(tmp_path / ".doit.db")), Coalescer(quiet=0.01))
+    started.start()
+    started.stop()
+    assert not started._observer.is_alive()
