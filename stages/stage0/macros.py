@@ -698,3 +698,35 @@ def m_backquote(form, env):
 
 SYS_BACKQUOTE = BACKQUOTE
 BACKQUOTE.macro = m_backquote
+
+
+@macro("DEFINE-MODIFY-MACRO")
+def m_define_modify_macro(form, env):
+    # NAME becomes a macro expanding to (%modify-place place FUNCTION args...)
+    a = args_of(form)
+    name, ll, fn = a[0], a[1], a[2]
+    place = gensym("PLACE")
+    fixed, rest, in_rest = [], NIL, False
+    for p in list_items(ll):
+        if p is S("&OPTIONAL"):
+            continue
+        if p is S("&REST"):
+            in_rest = True
+        elif in_rest:
+            rest = p
+        else:
+            fixed.append(p.car if p.__class__ is Cons else p)
+    body = lisp_list([S("LIST*"), L(S("QUOTE"), sys("%MODIFY-PLACE")), place, L(S("QUOTE"), fn),
+                      lisp_list([S("LIST*")] + fixed + [rest])])
+    return L(sys("%DEFMACRO"), name, Cons(place, ll), body)
+
+
+@macro("%MODIFY-PLACE")
+def m_modify_place(form, env):
+    # the place's subforms once, then the arguments, then the store
+    a = args_of(form)
+    place, fn, args = a[0], a[1], a[2:]
+    gs = [gensym("ARG") for _ in args]
+    return with_place(place, env, lambda acc, store: L(
+        S("LET*"), lisp_list([L(g, x) for g, x in zip(gs, args)]),
+        store(lisp_list([fn, acc] + gs))))

@@ -1,4 +1,4 @@
-;;; covers: define-modify-macro, setf, aref, incf, &optional, &rest
+;;; covers: incf, append, &optional, &rest
 ;;; Modify macros evaluate the place's subforms once, then their arguments.
 (define-modify-macro appendf (&rest lists) append)
 (define-modify-macro multf (factor) *)
