@@ -78,4 +78,6 @@
   (add-global m :strtab (list :ref-null :eqarray) t (list (list :ref.null :none)))
   (add-global m :nil (list :ref-null :symbol) t (list (list :ref.null :none)))
   (add-global m :t (list :ref-null :symbol) t (list (list :ref.null :none)))
-  (add-global m :static-packages :eqref t (list (list :ref.null :none))))
+  (add-global m :static-packages :eqref t (list (list :ref.null :none)))
+  ;; the characters of codes 0..255, made once by _start (natives.lisp :make-char)
+  (add-global m :char-table (list :ref-null :eqarray) t (list (list :ref.null :none))))

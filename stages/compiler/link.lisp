@@ -435,6 +435,16 @@ functions of later library files, which a unit reaches through the symbol."
         (setf (gethash (first p) table) p)))
     (mapcar (lambda (name) (gethash name table)) (nreverse order))))
 
+(defun char-table-code ()
+  ;; the shared characters of codes 0..255 (natives.lisp :make-char)
+  (let ((out nil))
+    (dotimes (c 256)
+      (push (list :i32.const c) out)
+      (push (list :struct.new :char) out))
+    (append (nreverse out)
+            (list (list :array.new_fixed :eqarray 256)
+                  (list :global.set (global-index *m* :char-table))))))
+
 (defun string-list-code (strings)
   ;; a list of strings, built from the end
   (let ((code (list (list :global.get (global-index *m* :nil)))))
@@ -517,7 +527,7 @@ functions of later library files, which a unit reaches through the symbol."
               (push (list (first e) (final-func ui (second e))) exports))
             (setq ui (+ ui 1))))
         (setf (wfunc-body (func-at *m* start))
-              (append (link-table-code start) rest
+              (append (char-table-code) (link-table-code start) rest
                       (wrap-toplevel body report shutdown)
                       (shutdown-code shutdown)))
         (add-export *m* "_start" :func start)

@@ -409,10 +409,22 @@
                    (ins :local.get 0) (ins :ref.test :string)
                    (ins :if 1 :eqref
                         (list (ins :local.get 0) (ins :ref.cast :string) (ins :local.get 2)
-                              (ins :array.get :string) (ins :struct.new :char))
+                              (ins :array.get :string) (ins :call (native-index :make-char)))
                         (list (ins :local.get 0) (ins :ref.cast :adjstr)
                               (ins :struct.get :adjstr 0) (ins :local.get 2)
-                              (ins :array.get :string) (ins :struct.new :char)))))))
+                              (ins :array.get :string) (ins :call (native-index :make-char))))))))
+    (:make-char
+     ;; (code) -> the character: one shared object per code below 256 (the table _start
+     ;; makes, link.lisp), so reading and printing text allocates no characters
+     (list (list :i32) (list :eqref) nil
+           (lambda ()
+             (list (ins :local.get 0) (ins :i32.const 256) (ins :i32.lt_u)
+                   (ins :if 1 nil
+                        (list (ins :global.get (global-index *m* :char-table))
+                              (ins :ref.as_non_null) (ins :local.get 0)
+                              (ins :array.get :eqarray) (ins :return))
+                        nil)
+                   (ins :local.get 0) (ins :struct.new :char)))))
     ((:logand :logior :logxor)
      (list (list :eqref :eqref) (list :eqref) nil
            (lambda ()
@@ -488,7 +500,8 @@
                                (ins :if 31 nil (append (list (ins :local.get 1))
                                                        (error-call +err-index+)) nil)
                                (ins :local.get 3) (ins :ref.cast :string) (ins :local.get 2)
-                               (ins :array.get :string) (ins :struct.new :char) (ins :return)) nil)
+                               (ins :array.get :string) (ins :call (native-index :make-char))
+                               (ins :return)) nil)
                     (ins :local.get 3) (ins :ref.test :bytes)
                     (ins :if 4 nil
                          (list (ins :local.get 2) (ins :local.get 3) (ins :ref.cast :bytes)

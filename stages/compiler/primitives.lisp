@@ -148,7 +148,7 @@
                                (emit (list :ref.i31))))
   (defnative "CODE-CHAR" 1 1 (lambda (args) (cg-args args)
                                (emit (list :ref.cast :i31)) (emit (list :i31.get_s))
-                               (emit (list :struct.new :char))))
+                               (emit (list :call (native-index :make-char)))))
   (defnative "TRUNCATE" 1 2 (lambda (args)
                               (cg (car args) nil)
                               (if (cdr args) (cg (cadr args) nil) (cg-constant 1))
@@ -450,7 +450,8 @@
                     (list (list :local.get tmp) (list :i32.const -2) (list :i32.eq)
                           (list :if (new-label) :eqref
                                 (list (list :call (func-index *m* :errno)) (list :ref.i31))
-                                (list (list :local.get tmp) (list :struct.new :char)))))))))
+                                (list (list :local.get tmp)
+                                      (list :call (native-index :make-char))))))))))
   (defnative "%HOST-READ-LINE" 1 1 (host-read-native :read-line t))
   (defnative "%HOST-READ-ALL" 1 1 (host-read-native :read-all nil))
   (defnative "%HOST-READ-BYTES" 1 1 (host-read-native :read-bytes nil))
