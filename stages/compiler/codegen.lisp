@@ -16,8 +16,6 @@
 (defvar *package-globals* nil "EQUAL table: package name -> global index.")
 (defvar *static-symbol-list* nil "All symbols of the symbol table, newest first.")
 (defvar *string-list* nil "All strings of the string table, newest first.")
-(defvar *package-list* nil "Names of the packages with a global, newest first.")
-(defvar *constant-list* nil "(global . object) of quoted structure, newest first.")
 (defvar *label-counter* 0)
 
 (defstruct fstate
@@ -75,7 +73,6 @@
   (or (gethash name *package-globals*)
       (progn
         (string-index name)
-        (push name *package-list*)
         (setf (gethash name *package-globals*)
               (note-global (add-global *m* nil (list :ref-null :package) t
                                        (list (list :ref.null :none)))

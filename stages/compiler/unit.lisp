@@ -119,7 +119,6 @@ code calls the run-time evaluator."
         (*unit-library-p* library-p)
         (*static-symbol-list* nil)
         (*string-list* nil)
-        (*package-list* nil)
         (steps nil) (defuns nil) (exports nil) (counter 0))
     (setup-types *m*)
     (setup-imports *m*)
