@@ -55,10 +55,11 @@
 ;;; Reading. The link of a whole compiler reads megabytes of artifacts, so the reader
 ;;; dispatches on character codes and allocates only the data it returns.
 
-(defstruct art-reader text (pos 0) (keywords (make-hash-table :test 'equal)))
+(defstruct art-reader path text (pos 0) (keywords (make-hash-table :test 'equal)))
 
 (defun art-fail (r what)
-  (error "artifact: ~a at character ~d" what (art-reader-pos r)))
+  (error "~a: broken artifact: ~a at character ~d" (art-reader-path r) what
+         (art-reader-pos r)))
 
 (defun art-space-code-p (code)
   (or (= code 32) (= code 10) (= code 9) (= code 13)))
@@ -153,10 +154,11 @@
 
 (defun read-artifact (path)
   "The unit stored in the artifact file PATH."
-  (let* ((r (make-art-reader :text (read-source-text path)))
-         (head (art-read r)))
-    (unless (and (consp head) (eq (first head) :unit))
-      (error "~a is not an artifact of this compiler" path))
+  (let* ((r (make-art-reader :path path :text (read-source-text path)))
+         (head (progn
+                 (unless (eql (search "(:UNIT " (art-reader-text r)) 0)
+                   (error "~a is not an artifact of this compiler" path))
+                 (art-read r))))
     (unless (eql (second head) +artifact-version+)
       (error "~a: artifact version ~a, this compiler writes version ~a" path (second head)
              +artifact-version+))

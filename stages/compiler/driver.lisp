@@ -268,8 +268,9 @@ form. Otherwise nil, the reader where it was."
               (push l lines))))
     (nreverse lines)))
 
-(defun library-file-p (path)
-  (member path (library-files) :test #'string=))
+(defun library-file-p (path library)
+  "Whether PATH is one of LIBRARY, the library's files (library-files)."
+  (member path library :test #'string=))
 
 (defun new-items (old)
   "The items processed since *items* was OLD, in order."
@@ -307,11 +308,15 @@ form. Otherwise nil, the reader where it was."
                 (unit-defuns u)))
         units))
 
+(defun needs-expander-unit-p (units)
+  "A unit calls the run-time evaluator and no unit defines the standard expanders."
+  (and (some #'unit-wants-evaluator units) (not (defines-standard-expanders-p units))))
+
 (defun with-evaluator-units (units)
-  "UNITS, with the unit of expand.lisp after the library's when a unit calls the
-run-time evaluator and no unit defines the standard expanders. The front end must
-have read the library (the compiler state is the one the units were made in)."
-  (if (or (notany #'unit-wants-evaluator units) (defines-standard-expanders-p units))
+  "UNITS, with the unit of expand.lisp after the library's when needs-expander-unit-p.
+The front end must have read the library (the compiler state is the one the units
+were made in)."
+  (if (not (needs-expander-unit-p units))
       units
       (let ((library (remove-if-not #'unit-library-p units))
             (others (remove-if #'unit-library-p units))
@@ -319,11 +324,11 @@ have read the library (the compiler state is the one the units were made in)."
                                     t)))
         (append library (list expander) others))))
 
-(defun library-units (except)
-  "The units of the library files (not in EXCEPT, paths the caller compiles itself)."
+(defun library-units (library except)
+  "The units of the files of LIBRARY not in EXCEPT (paths the caller compiles itself)."
   (let ((units nil))
     (when *include-library*
-      (dolist (f (library-files))
+      (dolist (f library)
         (unless (member f except :test #'string=)
           (push (compile-unit f t) units))))
     (nreverse units)))
@@ -335,10 +340,11 @@ where they stand (and not again). Returns the bytes, the results of the forms of
 SOURCES, and the number of failed forms (the library's included, each printed as
 file:line:column: reason)."
   (init-compiler-state)
-  (let* ((units (library-units (mapcar #'car sources)))
+  (let* ((library (library-files))
+         (units (library-units library (mapcar #'car sources)))
          (nlib (length *results*)))
     (dolist (src sources)
-      (setq units (append units (list (compile-unit (car src) (library-file-p (car src))
+      (setq units (append units (list (compile-unit (car src) (library-file-p (car src) library)
                                                     (cdr src))))))
     (let* ((nuser (- (length *results*) nlib))
            (bytes (link-units-to-module (with-evaluator-units units)))

@@ -41,8 +41,8 @@ first (for their macros, packages and definitions), then SOURCE is compiled into
 unit, written to ARTIFACT, with its per-form results at RESULTS-PATH. 0 or 1."
   (declare (ignore name))
   (init-compiler-state)
-  (let ((library (library-files))
-        (library-p (library-file-p source)))
+  (let* ((library (library-files))
+         (library-p (library-file-p source library)))
     ;; a library module sees the library files before it; any other module all of them
     (let ((*context-only* t))
       (when *include-library*
@@ -73,22 +73,20 @@ unit, written to ARTIFACT, with its per-form results at RESULTS-PATH. 0 or 1."
   "Link the units of ARTIFACTS (in order) into the module OUTPUT, with the library's
 units first when no artifact is a library module. 0."
   (let* ((units (mapcar #'read-artifact artifacts))
+         (files (library-files))
          (library (if (some #'unit-library-p units)
                       nil
-                      (progn (init-compiler-state) (library-units nil))))
-         (all (append library units))
-         (bytes (link-units-to-module
-                 (if (or (notany #'unit-wants-evaluator all) (defines-standard-expanders-p all))
-                     all
-                     ;; the expanders' unit needs the library read by the front end
-                     (progn (unless library
-                              (init-compiler-state)
-                              (let ((*context-only* t))
-                                (dolist (f (library-files)) (process-file f t))))
-                            (with-evaluator-units all))))))
-    (with-open-file (out output :direction :output :if-exists :supersede
-                                :element-type '(unsigned-byte 8))
-      (write-sequence bytes out))
+                      (progn (init-compiler-state) (library-units files nil))))
+         (all (append library units)))
+    ;; the expanders' unit needs the front end to have read the library
+    (when (and (needs-expander-unit-p all) (null library))
+      (init-compiler-state)
+      (let ((*context-only* t))
+        (dolist (f files) (process-file f t))))
+    (let ((bytes (link-units-to-module (with-evaluator-units all))))
+      (with-open-file (out output :direction :output :if-exists :supersede
+                                  :element-type '(unsigned-byte 8))
+        (write-sequence bytes out)))
     0))
 
 (defun %compile-all-export (request)

@@ -65,6 +65,37 @@
 (defun unit-defun-at (ui i) (svref (view-defuns (view-at ui)) i))
 (defun unit-symbol-key (ui k) (svref (view-symbol-keys (view-at ui)) k))
 
+;;; Walking every unit's parts in order, with their indices: FN gets the unit's
+;;; index, the part's index (a function or global index as the unit numbers them, a
+;;; defun's position) and the part.
+
+(defun each-unit (fn)
+  (let ((ui 0))
+    (dolist (u (link-units *link*))
+      (funcall fn ui u)
+      (setq ui (+ ui 1)))))
+
+(defun each-unit-func (fn)
+  (each-unit (lambda (ui u)
+               (let ((fi (link-nimports *link*)))
+                 (dolist (f (unit-funcs u))
+                   (funcall fn ui fi f)
+                   (setq fi (+ fi 1)))))))
+
+(defun each-unit-global (fn)
+  (each-unit (lambda (ui u)
+               (let ((g (link-nglobals *link*)))
+                 (dolist (gl (unit-globals u))
+                   (funcall fn ui g gl)
+                   (setq g (+ g 1)))))))
+
+(defun each-unit-defun (fn)
+  (each-unit (lambda (ui u)
+               (let ((i 0))
+                 (dolist (d (unit-defuns u))
+                   (funcall fn ui i d)
+                   (setq i (+ i 1)))))))
+
 ;;; Which function a reference means: placeholders bind to the defining unit's entry,
 ;;; helpers to their first copy.
 
@@ -99,7 +130,7 @@ for imports and for the link's stubs."
   (let ((old (gethash (list key kind) (link-stubs *link*))))
     (or old
         (let* ((helper (gethash (list :native :symbol-closure) (link-shared *link*)))
-               (f (unit-func-at ui (second (assoc-placeholder ui key kind))))
+               (f (placeholder-func ui key kind))
                (idx (progn
                       (unless helper
                         (error "~a: ~a is defined by no earlier module" (unit-file (unit-at ui)) key))
@@ -110,14 +141,10 @@ for imports and for the link's stubs."
           (push (list idx key kind (length (second f))) (link-stub-list *link*))
           (setf (gethash (list key kind) (link-stubs *link*)) (cons nil idx))))))
 
-(defun assoc-placeholder (ui key kind)
-  "(function-record index) of the placeholder of KEY and KIND in unit UI."
-  (let ((fi (link-nimports *link*)) (found nil))
-    (dolist (f (unit-funcs (unit-at ui)))
-      (when (and (not found) (equal (nth 5 f) (list :extern key kind)))
-        (setq found (list f fi)))
-      (setq fi (+ fi 1)))
-    found))
+(defun placeholder-func (ui key kind)
+  "The function record of the placeholder of KEY and KIND in unit UI."
+  (find (list :extern key kind) (unit-funcs (unit-at ui)) :key (lambda (f) (nth 5 f))
+        :test #'equal))
 
 (defun stub-body (key kind nparams)
   ;; the symbol's closure, then a uniform call with the stub's own arguments
@@ -200,39 +227,34 @@ of that name (as a quoted function name may be called)."
       (t nil))))
 
 (defun compute-reached ()
-  (let ((ui 0))
-    (dolist (u (link-units *link*))
-      (dolist (s (unit-steps u))
-        (when (eq (car s) :form) (reach :func ui (second s))))
-      (let ((i 0))
-        (dolist (d (unit-defuns u))
-          (when (or (not (second d)) (member (fifth d) '(:root :report :safe-report :shutdown)))
-            (reach :defun ui i))
-          (setq i (+ i 1))))
-      (dolist (e (unit-exports u)) (reach-func ui (second e)))
-      (setq ui (+ ui 1))))
+  (each-unit (lambda (ui u)
+               (dolist (s (unit-steps u))
+                 (when (eq (car s) :form) (reach :func ui (second s))))
+               (let ((i 0))
+                 (dolist (d (unit-defuns u))
+                   (when (or (not (second d))
+                             (member (fifth d) '(:root :report :safe-report :shutdown)))
+                     (reach :defun ui i))
+                   (setq i (+ i 1))))
+               (dolist (e (unit-exports u)) (reach-func ui (second e)))))
   (drain-queue)
   ;; a program with the run-time macro table registers its defmacros' expanders
-  (when (role-reached-p :macro-table)
-    (let ((ui 0))
-      (dolist (u (link-units *link*))
-        (dolist (s (unit-steps u))
-          (when (eq (car s) :macro) (reach :func ui (second s))))
-        (setq ui (+ ui 1))))
+  (when (reached-role :macro-table)
+    (each-unit (lambda (ui u)
+                 (dolist (s (unit-steps u))
+                   (when (eq (car s) :macro) (reach :func ui (second s))))))
     (drain-queue)))
 
 (defun drain-queue ()
   (loop while (link-queue *link*)
         do (walk-reached (pop (link-queue *link*)))))
 
-(defun role-reached-p (role)
-  (let ((ui 0) (found nil))
-    (dolist (u (link-units *link*))
-      (let ((i 0))
-        (dolist (d (unit-defuns u))
-          (when (and (eq (fifth d) role) (reached-p :defun ui i)) (setq found t))
-          (setq i (+ i 1))))
-      (setq ui (+ ui 1)))
+(defun reached-role (role)
+  "(unit . defun) of the last kept defun with ROLE (:report ...), or nil."
+  (let ((found nil))
+    (each-unit-defun (lambda (ui i d)
+                       (when (and (eq (fifth d) role) (reached-p :defun ui i))
+                         (setq found (cons ui i)))))
     found))
 
 ;;; The tables of the whole module: strings, symbols, packages.
@@ -313,63 +335,43 @@ of that name (as a quoted function name may be called)."
 
 (defun place-functions ()
   "Give every kept function its final index, in unit order."
-  (let ((ui 0))
-    (dolist (u (link-units *link*))
-      (let ((fi (link-nimports *link*)))
-        (dolist (f (unit-funcs u))
-          ;; only canonical functions are ever reached (reach-func resolves first)
-          (when (reached-p :func ui fi)
-            (setf (gethash (cons ui fi) (link-func-map *link*))
-                  (add-func *m* nil (first f) (second f) (third f))))
-          (setq fi (+ fi 1))))
-      (setq ui (+ ui 1)))))
+  (each-unit-func (lambda (ui fi f)
+                    ;; only canonical functions are ever reached (reach-func resolves first)
+                    (when (reached-p :func ui fi)
+                      (setf (gethash (cons ui fi) (link-func-map *link*))
+                            (add-func *m* nil (first f) (second f) (third f)))))))
 
 (defun place-globals ()
-  (let ((ui 0))
-    (dolist (u (link-units *link*))
-      (let ((g (link-nglobals *link*)))
-        (dolist (gl (unit-globals u))
-          (when (reached-p :global ui g)
-            (setf (gethash (cons ui g) (link-global-map *link*))
-                  (let ((note (fourth gl)))
-                    (case (car note)
-                      (:package (link-package-global (second note)))
-                      (:closure
-                       ;; one global per function, whichever unit asked for it
-                       (let ((f (final-func ui (second (first (third gl))))))
-                         (or (gethash f (link-closure-globals *link*))
-                             (setf (gethash f (link-closure-globals *link*))
-                                   (add-global *m* nil (first gl) (second gl)
-                                               (relocate ui (third gl)))))))
-                      (:constant (add-global *m* nil (first gl) (second gl) (third gl)))
-                      (t (error "link: global ~d of ~a has no description" g (unit-file u)))))))
-          (setq g (+ g 1))))
-      (setq ui (+ ui 1)))))
+  (each-unit-global (lambda (ui g gl)
+                      (when (reached-p :global ui g)
+                        (setf (gethash (cons ui g) (link-global-map *link*))
+                              (place-global ui g gl))))))
+
+(defun place-global (ui g gl)
+  (let ((note (fourth gl)))
+    (case (car note)
+      (:package (link-package-global (second note)))
+      (:closure
+       ;; one global per function, whichever unit asked for it
+       (let ((f (final-func ui (second (first (third gl))))))
+         (or (gethash f (link-closure-globals *link*))
+             (setf (gethash f (link-closure-globals *link*))
+                   (add-global *m* nil (first gl) (second gl) (relocate ui (third gl)))))))
+      (:constant (add-global *m* nil (first gl) (second gl) (third gl)))
+      (t (error "link: global ~d of ~a has no description" g (unit-file (unit-at ui)))))))
 
 (defun relocate-functions ()
-  (let ((ui 0))
-    (dolist (u (link-units *link*))
-      (let ((fi (link-nimports *link*)))
-        (dolist (f (unit-funcs u))
-          (let ((idx (gethash (cons ui fi) (link-func-map *link*))))
-            (when idx
-              (let ((wf (func-at *m* idx)))
-                (dolist (l (fourth f)) (add-local wf l))
-                (setf (wfunc-body wf) (relocate ui (fifth f))))))
-          (setq fi (+ fi 1))))
-      (setq ui (+ ui 1)))))
+  (each-unit-func (lambda (ui fi f)
+                    (let ((idx (gethash (cons ui fi) (link-func-map *link*))))
+                      (when idx
+                        (let ((wf (func-at *m* idx)))
+                          (dolist (l (fourth f)) (add-local wf l))
+                          (setf (wfunc-body wf) (relocate ui (fifth f)))))))))
 
 (defun role-function (role)
-  "Final index of the uniform entry of the defun with ROLE (:report ...), or nil."
-  (let ((ui 0) (found nil))
-    (dolist (u (link-units *link*))
-      (let ((i 0))
-        (dolist (d (unit-defuns u))
-          (when (and (eq (fifth d) role) (reached-p :defun ui i))
-            (setq found (final-func ui (third d))))
-          (setq i (+ i 1))))
-      (setq ui (+ ui 1)))
-    found))
+  "Final index of the uniform entry of the kept defun with ROLE (:report ...), or nil."
+  (let ((found (reached-role role)))
+    (and found (final-func (car found) (third (unit-defun-at (car found) (cdr found)))))))
 
 ;;; _start.
 
@@ -377,25 +379,21 @@ of that name (as a quoted function name may be called)."
   "The top level of every unit in order: install each kept definition, run each form.
 The library's definitions are all installed first: its top-level forms may call
 functions of later library files, which a unit reaches through the symbol."
-  (let ((out nil) (ui 0))
-    (dolist (u (link-units *link*))
-      (when (unit-library-p u)
-        (dolist (s (unit-steps u))
-          (when (and (eq (car s) :defun) (reached-p :defun ui (second s)))
-            (push (relocate ui (nth 5 (unit-defun-at ui (second s)))) out))))
-      (setq ui (+ ui 1)))
-    (setq ui 0)
-    (dolist (u (link-units *link*))
-      (dolist (s (unit-steps u))
-        (case (car s)
-          (:defun
-           (when (and (not (unit-library-p u)) (reached-p :defun ui (second s)))
-             (push (relocate ui (nth 5 (unit-defun-at ui (second s)))) out)))
-          (:macro
-           (when (reached-p :func ui (second s))
-             (push (list (list :call (final-func ui (second s))) (list :drop)) out)))
-          (t (push (list (list :call (final-func ui (second s))) (list :drop)) out))))
-      (setq ui (+ ui 1)))
+  (let ((out nil))
+    (each-unit (lambda (ui u)
+                 (when (unit-library-p u)
+                   (dolist (s (unit-steps u))
+                     (when (and (eq (car s) :defun) (reached-p :defun ui (second s)))
+                       (push (relocate ui (nth 5 (unit-defun-at ui (second s)))) out))))))
+    (each-unit (lambda (ui u)
+                 (dolist (s (unit-steps u))
+                   (if (eq (car s) :defun)
+                       (when (and (not (unit-library-p u)) (reached-p :defun ui (second s)))
+                         (push (relocate ui (nth 5 (unit-defun-at ui (second s)))) out))
+                       ;; a form, or a defmacro's registration when it is kept
+                       (when (or (eq (car s) :form) (reached-p :func ui (second s)))
+                         (push (list (list :call (final-func ui (second s))) (list :drop))
+                               out))))))
     (nreverse out)))
 
 (defun chunk-steps (steps)
@@ -414,16 +412,13 @@ functions of later library files, which a unit reaches through the symbol."
 
 (defun constants-code ()
   "Code building the kept quoted constants, in unit order."
-  (let ((out nil) (ui 0))
-    (dolist (u (link-units *link*))
-      (let ((g (link-nglobals *link*)))
-        (dolist (gl (unit-globals u))
-          (when (and (reached-p :global ui g) (eq (car (fourth gl)) :constant))
-            (setq out (append out (relocate ui (second (fourth gl)))
-                              (list (list :global.set
-                                          (gethash (cons ui g) (link-global-map *link*)))))))
-          (setq g (+ g 1))))
-      (setq ui (+ ui 1)))
+  (let ((out nil))
+    (each-unit-global (lambda (ui g gl)
+                        (when (and (reached-p :global ui g) (eq (car (fourth gl)) :constant))
+                          (setq out (append out (relocate ui (second (fourth gl)))
+                                            (list (list :global.set
+                                                        (gethash (cons ui g)
+                                                                 (link-global-map *link*)))))))))
     out))
 
 (defun merged-packages ()
@@ -491,19 +486,14 @@ functions of later library files, which a unit reaches through the symbol."
               (setq ui (+ ui 1)))
             views))
     ;; definitions by name, and the first copy of every shared helper
-    (let ((ui 0))
-      (dolist (u units)
-        (let ((i 0))
-          (dolist (d (unit-defuns u))
-            (push (cons ui i) (gethash (unit-symbol-key ui (first d)) (link-defs *link*)))
-            (setq i (+ i 1))))
-        (let ((fi (link-nimports *link*)))
-          (dolist (f (unit-funcs u))
-            (let ((l (nth 5 f)))
-              (when (and l (not (eq (car l) :extern)) (not (gethash l (link-shared *link*))))
-                (setf (gethash l (link-shared *link*)) (cons ui fi))))
-            (setq fi (+ fi 1))))
-        (setq ui (+ ui 1))))
+    (each-unit-defun (lambda (ui i d)
+                       (push (cons ui i)
+                             (gethash (unit-symbol-key ui (first d)) (link-defs *link*)))))
+    (each-unit-func (lambda (ui fi f)
+                      (let ((l (nth 5 f)))
+                        (when (and l (not (eq (car l) :extern))
+                                   (not (gethash l (link-shared *link*))))
+                          (setf (gethash l (link-shared *link*)) (cons ui fi))))))
     (compute-reached)
     ;; symbols 0 and 1 are nil and t; COMMON-LISP is the first package
     (link-symbol "COMMON-LISP::NIL" "NIL" "COMMON-LISP")
@@ -521,11 +511,9 @@ functions of later library files, which a unit reaches through the symbol."
              (report (and (role-function :safe-report) (role-function :report)))
              (shutdown (role-function :shutdown))
              (exports nil))
-        (let ((ui 0))
-          (dolist (u units)
-            (dolist (e (unit-exports u))
-              (push (list (first e) (final-func ui (second e))) exports))
-            (setq ui (+ ui 1))))
+        (each-unit (lambda (ui u)
+                     (dolist (e (unit-exports u))
+                       (push (list (first e) (final-func ui (second e))) exports))))
         (setf (wfunc-body (func-at *m* start))
               (append (char-table-code) (link-table-code start) rest
                       (wrap-toplevel body report shutdown)

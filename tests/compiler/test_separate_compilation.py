@@ -128,3 +128,17 @@ def test_a_call_of_a_definition_no_module_has_goes_through_the_symbol(tmp_path):
     code, out, err = run(tmp_path / "ab.wasm")
     assert (code, out) == (2, "\n42 ")
     assert "BROKEN could not be compiled: COMPILE is not supported" in err
+
+
+def test_a_file_that_is_not_an_artifact_is_a_clear_error(tmp_path):
+    bad = tmp_path / "bad.art"
+    bad.write_text('(defun not-an-artifact () "source text")\n')
+    truncated = tmp_path / "cut.art"
+    truncated.write_text('(:UNIT 1 "x.lisp" () ())\n(\n("f" () (:EQREF)')
+    for art, reason in ((bad, "is not an artifact of this compiler"),
+                        (truncated, "cut.art: broken artifact: unclosed list")):
+        out = tmp_path / (art.stem + ".wasm")
+        status, log = compile_all_with_sbcl(f"link\t{out}\t{art}\n", tmp_path)
+        assert status == 2, log
+        assert reason in log
+        assert not out.exists()
